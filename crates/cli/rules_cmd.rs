@@ -1,0 +1,65 @@
+//! `keyhound rules list` and `keyhound rules check`.
+use anyhow::Result;
+use keyhound_engine::{check_rule, Scanner};
+use keyhound_rules::RuleSet;
+
+use crate::args::{CheckArgs, ListArgs, ListFormat, RuleSource};
+
+/// Loads the built-in rules (unless disabled) and every `--rules` path; prints load warnings on stderr.
+pub fn load_rules(source: &RuleSource) -> Result<RuleSet> {
+    let mut set = if source.no_builtin_rules { RuleSet::default() } else { RuleSet::builtin()? };
+    for path in &source.rules {
+        set.add_path(path)?;
+    }
+    for warning in &set.warnings {
+        eprintln!("keyhound: warning: {warning}");
+    }
+    Ok(set)
+}
+
+pub fn list(args: &ListArgs) -> Result<u8> {
+    let set = load_rules(&args.source)?;
+    match args.format {
+        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&set.rules)?),
+        ListFormat::Text => {
+            for rule in &set.rules {
+                println!("{:<48} {:<14} {:<20} {:<7} {}", rule.id, rule.provider, rule.kind, rule.confidence.as_str(), rule.name);
+            }
+            eprintln!("{} rules", set.rules.len());
+        }
+    }
+    Ok(0)
+}
+
+pub fn check(args: &CheckArgs) -> Result<u8> {
+    // With FILEs: only the rules of those files (and any --rules) are loaded and checked.
+    let set = if args.files.is_empty() {
+        load_rules(&args.source)?
+    } else {
+        let mut set = RuleSet::default();
+        for path in args.source.rules.iter().chain(&args.files) {
+            set.add_path(path)?;
+        }
+        set
+    };
+    let scanner = Scanner::new(set.rules);
+    let mut failed = 0;
+    for (index, rule) in scanner.rules().iter().enumerate() {
+        let mut problems = check_rule(&scanner, index);
+        if rule.examples.len() < 2 {
+            problems.push(format!("has {} examples (want at least 2)", rule.examples.len()));
+        }
+        if rule.negative_examples.is_empty() {
+            problems.push("has no negative_examples (want at least 1)".into());
+        }
+        if !problems.is_empty() {
+            failed += 1;
+            for problem in problems {
+                println!("FAIL {}:{}: {}: {}", rule.origin.file, rule.origin.line, rule.id, problem);
+            }
+        }
+    }
+    let checked = scanner.rules().len();
+    println!("{checked} rules checked, {} passed, {failed} failed", checked - failed);
+    Ok(if failed == 0 { 0 } else { crate::EXIT_ERROR })
+}

@@ -1,0 +1,304 @@
+//! The scanner: keyword prefilter, windowed regex confirmation, secret filters, one level of decoding.
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use keyhound_rules::{build_regex, Checksum, ContentRule, Rule, Target};
+use regex_automata::{meta, Input};
+
+use crate::{decode, entropy::shannon_entropy, filters::is_placeholder};
+
+/// Bytes before a keyword hit that a match may start at (before snapping to the line start).
+const BEFORE: usize = 256;
+/// How far a window may be widened to reach a line boundary.
+const SNAP: usize = 1024;
+
+/// One confirmed secret in a blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Index of the rule in [`Scanner::rules`].
+    pub rule: usize,
+    /// Byte span of the secret in the blob. For a decoded secret, the span of the encoded text.
+    pub secret_span: Range<usize>,
+    /// Byte span of the whole match (from a paired identifier, if the rule has one, through the secret).
+    pub region: Range<usize>,
+    /// The secret's bytes (decoded, if it was found inside an encoded run).
+    pub secret: Vec<u8>,
+    /// True when the secret was found inside base64-encoded text.
+    pub decoded: bool,
+}
+
+struct CompiledRule {
+    regex: OnceLock<Option<(meta::Regex, usize, Option<usize>)>>,
+    allow: OnceLock<Vec<meta::Regex>>,
+}
+
+/// Compiled rules, ready to scan any number of blobs from any number of threads.
+pub struct Scanner {
+    rules: Vec<Rule>,
+    compiled: Vec<CompiledRule>,
+    keywords: Option<AhoCorasick>,
+    keyword_rules: Vec<Vec<u32>>,
+    paths: GlobSet,
+    path_rules: Vec<usize>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    hits: Vec<(u32, usize, usize)>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Scanner {
+    /// Builds the keyword automaton and path matcher. Regexes are compiled lazily, on a rule's first
+    /// keyword hit, so start-up cost does not grow with the number of rules a scan never needs.
+    pub fn new(rules: Vec<Rule>) -> Scanner {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        let mut by_keyword = std::collections::HashMap::new();
+        let mut paths = GlobSetBuilder::new();
+        let mut path_rules = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            match &rule.target {
+                Target::Content(c) => {
+                    for kw in &c.keywords {
+                        let key = kw.to_ascii_lowercase();
+                        let slot = *by_keyword.entry(key.clone()).or_insert_with(|| {
+                            keywords.push(key);
+                            keyword_rules.push(Vec::new());
+                            keywords.len() - 1
+                        });
+                        if !keyword_rules[slot].contains(&(i as u32)) {
+                            keyword_rules[slot].push(i as u32);
+                        }
+                    }
+                }
+                Target::Path { path } => {
+                    for glob in path {
+                        let glob = if glob.contains('/') { glob.clone() } else { format!("**/{glob}") };
+                        if let Ok(g) = GlobBuilder::new(&glob).literal_separator(true).case_insensitive(true).build() {
+                            paths.add(g);
+                            path_rules.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        let keywords = (!keywords.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&keywords)
+                .expect("keyword automaton")
+        });
+        let compiled = rules.iter().map(|_| CompiledRule { regex: OnceLock::new(), allow: OnceLock::new() }).collect();
+        Scanner {
+            rules,
+            compiled,
+            keywords,
+            keyword_rules,
+            paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
+            path_rules,
+        }
+    }
+
+    /// All rules, indexed by [`Match::rule`].
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule at `index`.
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    /// Indices of the path rules that match `path` (slash-separated, relative to the scan root).
+    pub fn match_path(&self, path: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self.paths.matches(path).into_iter().map(|g| self.path_rules[g]).collect();
+        out.dedup();
+        out
+    }
+
+    /// Compiles a rule's regex now; the error says why it cannot be compiled.
+    pub fn compile(&self, rule: usize) -> Result<(), String> {
+        match &self.rules[rule].target {
+            Target::Content(c) => build_regex(&c.pattern).map(|_| ()),
+            Target::Path { .. } => Ok(()),
+        }
+    }
+
+    /// All confirmed secrets in `data`, in order of position, with base64 runs decoded one level deep.
+    pub fn scan(&self, data: &[u8]) -> Vec<Match> {
+        let mut out = Vec::new();
+        self.scan_into(data, &mut out);
+        for run in decode::base64_runs(data) {
+            if let Some(decoded) = decode::decode_base64_text(&data[run.clone()]) {
+                let mut inner = Vec::new();
+                self.scan_into(&decoded, &mut inner);
+                for m in inner {
+                    let duplicate = out.iter().any(|o| o.rule == m.rule && o.secret == m.secret);
+                    if !duplicate {
+                        out.push(Match { secret_span: run.clone(), region: run.clone(), decoded: true, ..m });
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|m| (m.secret_span.start, m.rule));
+        out
+    }
+
+    fn scan_into(&self, data: &[u8], out: &mut Vec<Match>) {
+        let Some(ac) = &self.keywords else { return };
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let hits = &mut scratch.hits;
+            hits.clear();
+            for hit in ac.find_overlapping_iter(data) {
+                for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
+                    hits.push((rule, hit.start(), hit.end()));
+                }
+            }
+            if hits.is_empty() {
+                return;
+            }
+            hits.sort_unstable();
+            let mut i = 0;
+            while i < hits.len() {
+                let rule = hits[i].0 as usize;
+                let content = self.rules[rule].content().expect("keyword rules are content rules");
+                let mut window: Option<Range<usize>> = None;
+                while i < hits.len() && hits[i].0 as usize == rule {
+                    let (_, start, end) = hits[i];
+                    let w = window_around(data, start, end, content.window);
+                    window = match window {
+                        Some(cur) if w.start <= cur.end => Some(cur.start..cur.end.max(w.end)),
+                        Some(cur) => {
+                            self.confirm(rule, content, data, cur, out);
+                            Some(w)
+                        }
+                        None => Some(w),
+                    };
+                    i += 1;
+                }
+                if let Some(cur) = window {
+                    self.confirm(rule, content, data, cur, out);
+                }
+            }
+        });
+    }
+
+    fn confirm(&self, rule: usize, content: &ContentRule, data: &[u8], window: Range<usize>, out: &mut Vec<Match>) {
+        let compiled = &self.compiled[rule];
+        let Some((regex, secret_group, id_group)) = compiled
+            .regex
+            .get_or_init(|| {
+                build_regex(&content.pattern).ok().map(|re| {
+                    let info = re.group_info().clone();
+                    let secret = info.to_index(regex_automata::PatternID::ZERO, "secret").unwrap();
+                    let id = info.to_index(regex_automata::PatternID::ZERO, "id");
+                    (re, secret, id)
+                })
+            })
+            .as_ref()
+        else {
+            return;
+        };
+        let input = Input::new(data).span(window);
+        for caps in regex.captures_iter(input) {
+            let Some(span) = caps.get_group(*secret_group) else { continue };
+            let secret = &data[span.range()];
+            if !self.accepts(rule, content, secret) {
+                continue;
+            }
+            let whole = caps.get_match().map_or(span.range(), |m| m.range());
+            let region_start = id_group.and_then(|g| caps.get_group(g)).map_or(whole.start, |g| g.start.min(span.start));
+            let region = region_start..whole.end.max(span.end);
+            if out.iter().any(|m| m.rule == rule && m.secret_span == span.range()) {
+                continue;
+            }
+            out.push(Match { rule, secret_span: span.range(), region, secret: secret.to_vec(), decoded: false });
+        }
+    }
+
+    fn accepts(&self, rule: usize, content: &ContentRule, secret: &[u8]) -> bool {
+        if secret.is_empty() || is_placeholder(secret) {
+            return false;
+        }
+        if content.entropy.is_some_and(|min| shannon_entropy(secret) < min) {
+            return false;
+        }
+        if !content.requirements.satisfied_by(secret) {
+            return false;
+        }
+        if let Some(Checksum::Crc32Base62) = content.checksum {
+            if !crc32_base62_ok(secret) {
+                return false;
+            }
+        }
+        if !content.allow.is_empty() {
+            let allow = self.compiled[rule].allow.get_or_init(|| {
+                content.allow.iter().filter_map(|a| meta::Regex::new(a).ok()).collect()
+            });
+            if allow.iter().any(|re| re.is_match(secret)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The window a rule's regex runs in around a keyword hit at `start..end`: from up to [`BEFORE`] bytes
+/// before it, back to its line start, through `after` bytes past it, forward to its line end; widening to
+/// line boundaries stops after [`SNAP`] bytes so a single huge line cannot make a window huge.
+fn window_around(data: &[u8], start: usize, end: usize, after: usize) -> Range<usize> {
+    let from = start.saturating_sub(BEFORE);
+    let snap_floor = from.saturating_sub(SNAP);
+    let ws = memchr::memrchr(b'\n', &data[snap_floor..from]).map_or(snap_floor, |i| snap_floor + i + 1);
+    let to = end.saturating_add(after).min(data.len());
+    let snap_ceil = to.saturating_add(SNAP).min(data.len());
+    let we = memchr::memchr(b'\n', &data[to..snap_ceil]).map_or(snap_ceil, |i| to + i);
+    ws..we
+}
+
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// GitHub/npm token checksum: after the first `_`, the last 6 characters are base62(CRC32(the rest)).
+fn crc32_base62_ok(secret: &[u8]) -> bool {
+    let Some(underscore) = secret.iter().position(|&b| b == b'_') else { return false };
+    let token = &secret[underscore + 1..];
+    if token.len() <= 6 {
+        return false;
+    }
+    let (body, check) = token.split_at(token.len() - 6);
+    let mut n = crc32fast::hash(body) as u64;
+    let mut expected = [b'0'; 6];
+    for slot in expected.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    n == 0 && expected == check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_base62_accepts_valid_and_rejects_tampered_tokens() {
+        assert!(crc32_base62_ok(b"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"));
+        assert!(!crc32_base62_ok(b"ghp_Xw5Kd8Tq2Lm7Rb4Nz9Vc1Hs6Gf3Jp0Zt7Wq2"));
+        assert!(!crc32_base62_ok(b"ghp_short"));
+    }
+
+    #[test]
+    fn window_is_bounded_on_a_single_huge_line() {
+        let data = vec![b'a'; 100_000];
+        let w = window_around(&data, 50_000, 50_004, 512);
+        assert!(w.start >= 50_000 - BEFORE - SNAP && w.end <= 50_004 + 512 + SNAP);
+    }
+}

@@ -1,0 +1,22 @@
+//! keyhound's rule model.
+//!
+//! A rule says what one kind of secret looks like: keywords that must occur near it (the prefilter), a
+//! regex with a `secret` capture group, optional entropy / character requirements / allow-regexes /
+//! checksum, or instead `path` globs for files that are secrets by their name alone. Rules are YAML
+//! (see `docs/rule-format.md`); the built-in ones in `patterns/` are embedded at build time.
+//!
+//! ```
+//! let set = keyhound_rules::RuleSet::builtin().unwrap();
+//! assert!(set.rules.len() > 100);
+//! assert!(set.rules.iter().all(|r| !r.examples.is_empty()));
+//! ```
+
+mod model;
+mod parse;
+
+pub use model::{
+    build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
+};
+pub use parse::{RuleError, RuleSet};
+
+include!(concat!(env!("OUT_DIR"), "/builtin.rs"));

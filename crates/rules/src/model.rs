@@ -1,0 +1,195 @@
+//! The validated rule types.
+use regex_automata::meta;
+use serde::{Deserialize, Serialize};
+
+/// How sure a match of a rule is a real secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// The impact if the secret a rule finds has leaked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Confidence {
+    /// Lower-case name as used in YAML and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl Severity {
+    /// Lower-case name as used in YAML and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// A named checksum a secret must pass for the rule to report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checksum {
+    /// Text after the first `_`: a body and 6 trailing characters equal to base62(CRC32(body)) (GitHub, npm).
+    Crc32Base62,
+}
+
+/// Minimum character-class counts of a secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirements {
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub min_digits: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub min_upper: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub min_lower: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Requirements {
+    /// True when `secret` has at least the required digits, upper- and lower-case letters.
+    pub fn satisfied_by(&self, secret: &[u8]) -> bool {
+        if self.min_digits == 0 && self.min_upper == 0 && self.min_lower == 0 {
+            return true;
+        }
+        let digits = secret.iter().filter(|b| b.is_ascii_digit()).count();
+        let upper = secret.iter().filter(|b| b.is_ascii_uppercase()).count();
+        let lower = secret.iter().filter(|b| b.is_ascii_lowercase()).count();
+        digits >= self.min_digits && upper >= self.min_upper && lower >= self.min_lower
+    }
+}
+
+/// The matching part of a content rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContentRule {
+    pub keywords: Vec<String>,
+    pub pattern: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entropy: Option<f64>,
+    #[serde(skip_serializing_if = "is_default_requirements")]
+    pub requirements: Requirements,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<Checksum>,
+    /// Bytes after a keyword hit that a match may reach.
+    pub window: usize,
+}
+
+fn is_default_requirements(r: &Requirements) -> bool {
+    *r == Requirements::default()
+}
+
+/// What a rule looks at: file content or file paths.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Target {
+    Content(ContentRule),
+    Path { path: Vec<String> },
+}
+
+/// Where a rule was defined.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleOrigin {
+    /// `patterns/...` for built-ins, the file path for user rules.
+    pub file: String,
+    pub line: u64,
+    pub builtin: bool,
+}
+
+/// One validated detection rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub kind: String,
+    pub confidence: Confidence,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(flatten)]
+    pub target: Target,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+    pub references: Vec<String>,
+    pub origin: RuleOrigin,
+}
+
+impl Rule {
+    /// The content part of the rule, if it matches content.
+    pub fn content(&self) -> Option<&ContentRule> {
+        match &self.target {
+            Target::Content(c) => Some(c),
+            Target::Path { .. } => None,
+        }
+    }
+}
+
+/// Kinds of non-human identity a rule may declare.
+pub const KINDS: &[&str] = &[
+    "api-key",
+    "access-token",
+    "refresh-token",
+    "session-token",
+    "oauth-client-secret",
+    "client-id",
+    "private-key",
+    "password",
+    "connection-string",
+    "webhook-url",
+    "secret-key",
+    "signing-secret",
+    "encryption-key",
+    "credentials-file",
+    "keystore",
+    "certificate",
+];
+
+/// Compiles a rule pattern the way the engine runs it: on bytes, ASCII semantics for `\w`, `\d`, `\b`,
+/// with a bounded lazy-DFA cache per thread. Fails when the pattern is invalid or lacks a `secret` group.
+pub fn build_regex(pattern: &str) -> Result<meta::Regex, String> {
+    let regex = meta::Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().unicode(false).utf8(false))
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                // Each rule's regex keeps one cache per thread; bound it so memory stays flat as rules and
+                // threads grow (the default of 2 MiB per cache would be 600 MiB for 300 rules on 1 thread).
+                .hybrid_cache_capacity(64 * 1024)
+                .dfa_size_limit(Some(256 * 1024))
+                .nfa_size_limit(Some(4 * 1024 * 1024)),
+        )
+        .build(pattern)
+        .map_err(|e| one_line(&e.to_string()))?;
+    if regex.group_info().to_index(regex_automata::PatternID::ZERO, "secret").is_none() {
+        return Err("pattern has no capture group named `secret` (write `(?P<secret>...)`)".into());
+    }
+    Ok(regex)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
