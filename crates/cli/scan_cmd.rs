@@ -1,2 +1,320 @@
-use anyhow::Result;
-pub fn run(_args: &crate::args::ScanArgs) -> Result<u8> { anyhow::bail!("not yet") }
+//! `keyhound scan`: walk the inputs, match every blob, report findings.
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use keyhound_engine::{LineIndex, Match, Scanner};
+use keyhound_report::{fingerprint, redact, redact_spans, Finding, Summary, TextStyle};
+use keyhound_rules::{Confidence, Rule};
+use keyhound_sources::{is_binary, walk, Blob, SkipReason, WalkOptions, WalkStats};
+
+use crate::args::{ColorChoice, MinConfidence, OutputFormat, ScanArgs};
+use crate::config::Config;
+use crate::rules_cmd::load_rules;
+
+pub fn run(args: &ScanArgs) -> Result<u8> {
+    let started = Instant::now();
+    let roots: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let config = Config::discover(args.config.as_deref(), &roots)?;
+    let rules = load_rules(&args.source)?;
+    let scanner = Scanner::new(rules.rules);
+    let min_confidence = match args.min_confidence {
+        MinConfidence::Low => Confidence::Low,
+        MinConfidence::Medium => Confidence::Medium,
+        MinConfidence::High => Confidence::High,
+    };
+    let collector = Collector { scanner: &scanner, show_secrets: args.show_secrets, min_confidence, findings: Mutex::new(Vec::new()) };
+    let stats = WalkStats::default();
+    let allowlist = config.allowlist_paths()?;
+    let options = WalkOptions {
+        no_ignore: args.no_ignore,
+        all_files: args.all_files,
+        follow_links: args.follow,
+        max_file_size: args.max_file_size,
+        threads: args.threads.unwrap_or(0),
+        allowlist: allowlist.clone(),
+    };
+
+    let (stdin_roots, file_roots): (Vec<PathBuf>, Vec<PathBuf>) = roots.iter().cloned().partition(|p| p == Path::new("-"));
+    if !stdin_roots.is_empty() {
+        let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string());
+        let mut data = Vec::new();
+        std::io::stdin().read_to_end(&mut data).context("cannot read stdin")?;
+        if allowlist.as_ref().is_some_and(|a| a.is_match(&name)) {
+            stats.add_skip(SkipReason::Allowlisted);
+        } else {
+            let binary = is_binary(&data);
+            if binary {
+                stats.add_skip(SkipReason::Binary);
+            } else {
+                stats.add_scanned(data.len() as u64);
+            }
+            let source = if args.stdin_filename.is_some() { "file" } else { "stdin" };
+            collector.visit(&Blob { path: &name, rel_path: &name, data: Some(&data), binary }, source);
+        }
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        if std::io::stderr().is_terminal() && !args.quiet {
+            scope.spawn(|| show_progress(&stats, &done));
+        }
+        walk(&file_roots, &options, &stats, &|blob| collector.visit(blob, "file"));
+        done.store(true, Ordering::Relaxed);
+    });
+
+    let mut findings = collector.findings.into_inner().unwrap_or_else(|e| e.into_inner());
+    findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id)));
+    let summary = Summary {
+        files_scanned: stats.files(),
+        bytes_scanned: stats.bytes(),
+        skipped: SkipReason::ALL
+            .iter()
+            .filter(|r| stats.skipped(**r) > 0)
+            .map(|r| (r.name().to_string(), stats.skipped(*r)))
+            .collect(),
+        findings: findings.len(),
+        rules: scanner.rules().len(),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    write_report(args, &findings, &summary, scanner.rules(), &roots)?;
+
+    let errors = stats.errors();
+    if !args.quiet {
+        for error in errors.iter().take(20) {
+            eprintln!("keyhound: warning: skipped unreadable {error}");
+        }
+        if errors.len() > 20 {
+            eprintln!("keyhound: warning: ... and {} more unreadable entries", errors.len() - 20);
+        }
+        eprintln!("{}", summary_line(&summary));
+    }
+    if args.strict && !errors.is_empty() {
+        eprintln!("keyhound: error: {} entries could not be read (--strict)", errors.len());
+        return Ok(crate::EXIT_ERROR);
+    }
+    Ok(if findings.is_empty() { 0 } else { args.exit_code })
+}
+
+/// Turns engine matches into findings, from any number of walker threads.
+struct Collector<'a> {
+    scanner: &'a Scanner,
+    show_secrets: bool,
+    min_confidence: Confidence,
+    findings: Mutex<Vec<Finding>>,
+}
+
+impl Collector<'_> {
+    fn visit(&self, blob: &Blob, source: &str) {
+        let mut found = Vec::new();
+        for rule in self.scanner.match_path(blob.rel_path) {
+            // A file that is a secret by its name: its identity is its content (the same keystore in two
+            // places is one secret), or its path when it was too large to read.
+            let value = blob.data.unwrap_or(blob.rel_path.as_bytes());
+            found.push(self.finding(self.scanner.rule(rule), blob, source, fingerprint(value), 1, 1, 1, 1, 0..0, "(file)".into(), blob.rel_path.to_string()));
+        }
+        if let (Some(data), false) = (blob.data, blob.binary) {
+            let matches = best_per_span(self.scanner, self.scanner.scan(data));
+            let spans: Vec<_> = matches.iter().map(|m| m.secret_span.clone()).collect();
+            let mut index = LineIndex::new(data);
+            for m in &matches {
+                let start = index.position(m.secret_span.start);
+                let end = index.position(m.secret_span.end);
+                let line = LineIndex::line_text(data, m.secret_span.start);
+                let line_start = line_start(data, m.secret_span.start);
+                let snippet = redact_spans(line, line_start, &spans, self.show_secrets);
+                let secret = String::from_utf8_lossy(&m.secret).into_owned();
+                let shown = if self.show_secrets { secret.clone() } else { redact(&secret) };
+                let mut f = self.finding(
+                    self.scanner.rule(m.rule),
+                    blob,
+                    source,
+                    fingerprint(&m.secret),
+                    start.line,
+                    start.column,
+                    end.line,
+                    end.column,
+                    m.secret_span.clone(),
+                    shown,
+                    snippet,
+                );
+                f.encoding = m.decoded.then(|| "base64".to_string());
+                found.push(f);
+            }
+        }
+        found.retain(|f| confidence_of(&f.confidence) >= self.min_confidence);
+        if !found.is_empty() {
+            self.findings.lock().unwrap_or_else(|e| e.into_inner()).extend(found);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        rule: &Rule,
+        blob: &Blob,
+        source: &str,
+        fingerprint: String,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+        span: std::ops::Range<usize>,
+        secret: String,
+        snippet: String,
+    ) -> Finding {
+        Finding {
+            rule_id: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            provider: rule.provider.clone(),
+            kind: rule.kind.clone(),
+            confidence: rule.confidence.as_str().into(),
+            severity: rule.severity.as_str().into(),
+            path: Some(blob.path.to_string()),
+            rel_path: Some(blob.rel_path.to_string()),
+            line,
+            end_line,
+            column,
+            end_column,
+            start_offset: span.start,
+            end_offset: span.end,
+            fingerprint,
+            secret,
+            snippet,
+            source: source.into(),
+            encoding: None,
+        }
+    }
+}
+
+/// Byte offset of the start of the line holding `offset`.
+fn line_start(data: &[u8], offset: usize) -> usize {
+    data[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+}
+
+fn confidence_of(name: &str) -> Confidence {
+    match name {
+        "high" => Confidence::High,
+        "medium" => Confidence::Medium,
+        _ => Confidence::Low,
+    }
+}
+
+/// When several rules match overlapping text, keeps the most specific one: a provider rule over a generic
+/// one, then the higher confidence, then the longer secret.
+fn best_per_span(scanner: &Scanner, mut matches: Vec<Match>) -> Vec<Match> {
+    let rank = |m: &Match| {
+        let rule = scanner.rule(m.rule);
+        (rule.provider != "generic", rule.confidence, m.secret_span.len())
+    };
+    let mut keep = vec![true; matches.len()];
+    for i in 0..matches.len() {
+        for j in 0..matches.len() {
+            if i != j && keep[i] && keep[j] {
+                let (a, b) = (&matches[i], &matches[j]);
+                let overlap = a.secret_span.start < b.secret_span.end && b.secret_span.start < a.secret_span.end;
+                if overlap && (rank(b) > rank(a) || (rank(b) == rank(a) && j < i && a.secret == b.secret)) {
+                    keep[i] = false;
+                }
+            }
+        }
+    }
+    let mut i = 0;
+    matches.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    matches
+}
+
+fn write_report(args: &ScanArgs, findings: &[Finding], summary: &Summary, rules: &[Rule], roots: &[PathBuf]) -> Result<()> {
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot write report to {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let result = match args.format {
+        OutputFormat::Json => keyhound_report::write_json(&mut out, findings, summary),
+        OutputFormat::Jsonl => keyhound_report::write_jsonl(&mut out, findings),
+        OutputFormat::Sarif => keyhound_report::write_sarif(&mut out, findings, rules, &root_uri(roots)),
+        OutputFormat::Text => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+            };
+            keyhound_report::write_text(&mut out, findings, if color { TextStyle::Color } else { TextStyle::Plain })
+        }
+    };
+    result.and_then(|_| out.flush()).context("cannot write report")
+}
+
+/// `file://` URI of the directory SARIF paths are relative to (the first directory scanned).
+fn root_uri(roots: &[PathBuf]) -> String {
+    let root = roots.iter().find(|r| r.is_dir()).cloned().unwrap_or_else(|| PathBuf::from("."));
+    let abs = std::path::absolute(&root).unwrap_or(root);
+    let mut text = abs.to_string_lossy().replace('\\', "/");
+    while text.ends_with("/.") {
+        text.truncate(text.len() - 2);
+    }
+    if !text.ends_with('/') {
+        text.push('/');
+    }
+    let encoded: String = text
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("file://{}{}", if encoded.starts_with('/') { "" } else { "/" }, encoded)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+}
+
+fn summary_line(s: &Summary) -> String {
+    let skipped = if s.skipped.is_empty() {
+        String::new()
+    } else {
+        let parts: Vec<String> = s.skipped.iter().map(|(k, v)| format!("{v} {}", k.replace('_', " "))).collect();
+        format!("; skipped {}", parts.join(", "))
+    };
+    format!(
+        "keyhound: {} files ({}) scanned in {:.2}s{}; {} finding{}",
+        s.files_scanned,
+        human_bytes(s.bytes_scanned),
+        s.seconds,
+        skipped,
+        s.findings,
+        if s.findings == 1 { "" } else { "s" }
+    )
+}
+
+/// A progress spinner on stderr, shown only once a scan has run for a second; returns when `done` is set.
+fn show_progress(stats: &WalkStats, done: &AtomicBool) {
+    let started = Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    while !done.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(100));
+        if started.elapsed() < Duration::from_secs(1) {
+            continue;
+        }
+        if bar.is_hidden() {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
+        }
+        bar.set_message(format!("{} files, {} scanned", stats.files(), human_bytes(stats.bytes())));
+        bar.tick();
+    }
+    bar.finish_and_clear();
+}

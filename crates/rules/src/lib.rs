@@ -17,6 +17,6 @@ mod parse;
 pub use model::{
     build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
 };
-pub use parse::{RuleError, RuleSet};
+pub use parse::{parse_yaml, RuleError, RuleSet};
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));

@@ -105,7 +105,7 @@ impl RuleSet {
 
     /// Parses and validates one rule file's text. A user rule whose id equals a built-in's replaces it.
     pub fn add_yaml(&mut self, file: &str, text: &str, builtin: bool) -> Result<(), RuleError> {
-        let raw: RawFile = serde_saphyr::from_str(text).map_err(|e| syntax_error(file, text, &e))?;
+        let raw: RawFile = parse_yaml(file, text)?;
         let mut index: HashMap<String, usize> =
             self.rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
         for raw_rule in raw.rules {
@@ -155,6 +155,12 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Deserializes YAML `text` (from `file`) with serde-saphyr's default budget against YAML bombs; the error
+/// names the file, line, column and, where it can, the field. Used for rule files and config files alike.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, RuleError> {
+    serde_saphyr::from_str(text).map_err(|e| syntax_error(file, text, &e))
 }
 
 fn syntax_error(file: &str, text: &str, e: &serde_saphyr::Error) -> RuleError {
