@@ -1,1 +1,9 @@
+//! Integration tests: they drive the real `keyhound` binary against small trees built in temp dirs.
+//! Every secret here is a fake of the right shape.
 
+mod support;
+
+mod bad_input;
+mod outputs;
+mod rules;
+mod walk;

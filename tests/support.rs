@@ -1,0 +1,67 @@
+//! Shared fixtures for the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A checksum-valid GitHub classic PAT (fake).
+pub const GH: &str = "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";
+/// The same shape with a wrong CRC32: not a GitHub token.
+pub const GH_BAD_CRC: &str = "ghp_Xw5Kd8Tq2Lm7Rb4Nz9Vc1Hs6Gf3Jp0Zt7Wq2";
+pub const AWS_ID: &str = "AKIAZ7QK3TXM5RPL2WQN";
+pub const AWS_SECRET: &str = "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";
+pub const SLACK: &str = "xoxb-2741938465-5839201746-Kd8sLq2WnT7vXb4ZpR9mYc1e";
+
+/// The keyhound binary, with colour off and no inherited config.
+pub fn kh() -> Command {
+    let mut cmd = Command::cargo_bin("keyhound").expect("keyhound binary");
+    cmd.env("NO_COLOR", "1").env_remove("KEYHOUND_CONFIG");
+    cmd
+}
+
+/// A temp dir with the given files (path, content).
+pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        write(dir.path(), path, content.as_bytes());
+    }
+    dir
+}
+
+pub fn write(root: &Path, rel: &str, content: &[u8]) -> PathBuf {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+/// Runs `keyhound scan ARGS --format json` in `dir`; returns (exit code, document, stderr).
+pub fn scan_json(dir: &Path, args: &[&str]) -> (i32, Value, String) {
+    let out = kh().current_dir(dir).arg("scan").args(args).args(["--format", "json"]).output().unwrap();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), doc, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The findings array of a JSON document.
+pub fn findings(doc: &Value) -> Vec<Value> {
+    doc["findings"].as_array().cloned().unwrap_or_default()
+}
+
+/// Paths that have at least one finding.
+pub fn paths(doc: &Value) -> Vec<String> {
+    let mut p: Vec<String> = findings(doc).iter().filter_map(|f| f["path"].as_str().map(String::from)).collect();
+    p.sort();
+    p.dedup();
+    p
+}
+
+/// Rule ids of the findings at `path`.
+pub fn rules_at(doc: &Value, path: &str) -> Vec<String> {
+    findings(doc)
+        .iter()
+        .filter(|f| f["path"] == path)
+        .filter_map(|f| f["rule_id"].as_str().map(String::from))
+        .collect()
+}
