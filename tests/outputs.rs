@@ -33,8 +33,21 @@ fn json_findings_carry_the_documented_fields_and_fingerprint() {
     let fs = findings(&doc);
     for f in &fs {
         for key in [
-            "rule_id", "rule_name", "provider", "kind", "confidence", "severity", "path", "line", "end_line", "column",
-            "end_column", "fingerprint", "secret", "snippet", "source",
+            "rule_id",
+            "rule_name",
+            "provider",
+            "kind",
+            "confidence",
+            "severity",
+            "path",
+            "line",
+            "end_line",
+            "column",
+            "end_column",
+            "fingerprint",
+            "secret",
+            "snippet",
+            "source",
         ] {
             assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
         }
@@ -52,7 +65,8 @@ fn jsonl_holds_one_finding_per_line() {
     let dir = dirty();
     let (_, doc, _) = scan_json(dir.path(), &["."]);
     let out = kh().current_dir(dir.path()).args(["scan", ".", "--format", "jsonl"]).output().unwrap();
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), findings(&doc).len());
     assert!(lines.iter().all(|l| l["rule_id"].is_string()));
 }
@@ -132,7 +146,8 @@ fn base64_encoded_secrets_are_found_at_the_encoded_location() {
     let encoded = "Z2hwX1I3bkIyeFFrOUxtVDR2V2M4WnBZMXNIZDZmSmczVTBLaElRQw==";
     let dir = tree(&[("k8s/secret.yaml", &format!("apiVersion: v1\nkind: Secret\ndata:\n  token: {encoded}\n"))]);
     let (_, doc, _) = scan_json(dir.path(), &["."]);
-    let f = findings(&doc).into_iter().find(|f| f["rule_id"].as_str().unwrap().starts_with("github-")).expect("decoded");
+    let f =
+        findings(&doc).into_iter().find(|f| f["rule_id"].as_str().unwrap().starts_with("github-")).expect("decoded");
     assert_eq!(f["line"], 4);
     assert_eq!(f["column"], 10);
     assert_eq!(f["encoding"], "base64");

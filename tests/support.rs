@@ -59,9 +59,5 @@ pub fn paths(doc: &Value) -> Vec<String> {
 
 /// Rule ids of the findings at `path`.
 pub fn rules_at(doc: &Value, path: &str) -> Vec<String> {
-    findings(doc)
-        .iter()
-        .filter(|f| f["path"] == path)
-        .filter_map(|f| f["rule_id"].as_str().map(String::from))
-        .collect()
+    findings(doc).iter().filter(|f| f["path"] == path).filter_map(|f| f["rule_id"].as_str().map(String::from)).collect()
 }

@@ -55,7 +55,9 @@ fn excludes_dependency_dirs_by_default_but_not_own_vendor_code() {
     assert!(p.contains(&"vendor/ownlib/client.go".into()), "{p:?}");
     let (_, doc, _) = scan_json(dir.path(), &[".", "--all-files"]);
     let p = paths(&doc);
-    assert!(p.contains(&"node_modules/acme/client.js".into()) && p.contains(&"vendor/github.com/acme/client.go".into()));
+    assert!(
+        p.contains(&"node_modules/acme/client.js".into()) && p.contains(&"vendor/github.com/acme/client.go".into())
+    );
     assert!(!p.iter().any(|p| p.starts_with(".git/")));
 }
 

@@ -47,7 +47,8 @@ impl Config {
         }
         let mut set = GlobSetBuilder::new();
         for glob in &self.allowlist.paths {
-            let pattern = if glob.contains('/') { glob.trim_start_matches('/').to_string() } else { format!("**/{glob}") };
+            let pattern =
+                if glob.contains('/') { glob.trim_start_matches('/').to_string() } else { format!("**/{glob}") };
             set.add(
                 GlobBuilder::new(&pattern)
                     .literal_separator(true)

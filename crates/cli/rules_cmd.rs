@@ -23,7 +23,14 @@ pub fn list(args: &ListArgs) -> Result<u8> {
         ListFormat::Json => println!("{}", serde_json::to_string_pretty(&set.rules)?),
         ListFormat::Text => {
             for rule in &set.rules {
-                println!("{:<48} {:<14} {:<20} {:<7} {}", rule.id, rule.provider, rule.kind, rule.confidence.as_str(), rule.name);
+                println!(
+                    "{:<48} {:<14} {:<20} {:<7} {}",
+                    rule.id,
+                    rule.provider,
+                    rule.kind,
+                    rule.confidence.as_str(),
+                    rule.name
+                );
             }
             eprintln!("{} rules", set.rules.len());
         }

@@ -26,7 +26,12 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         MinConfidence::Medium => Confidence::Medium,
         MinConfidence::High => Confidence::High,
     };
-    let collector = Collector { scanner: &scanner, show_secrets: args.show_secrets, min_confidence, findings: Mutex::new(Vec::new()) };
+    let collector = Collector {
+        scanner: &scanner,
+        show_secrets: args.show_secrets,
+        min_confidence,
+        findings: Mutex::new(Vec::new()),
+    };
     let stats = WalkStats::default();
     let allowlist = config.allowlist_paths()?;
     let options = WalkOptions {
@@ -38,7 +43,8 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         allowlist: allowlist.clone(),
     };
 
-    let (stdin_roots, file_roots): (Vec<PathBuf>, Vec<PathBuf>) = roots.iter().cloned().partition(|p| p == Path::new("-"));
+    let (stdin_roots, file_roots): (Vec<PathBuf>, Vec<PathBuf>) =
+        roots.iter().cloned().partition(|p| p == Path::new("-"));
     if !stdin_roots.is_empty() {
         let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string());
         let mut data = Vec::new();
@@ -113,7 +119,19 @@ impl Collector<'_> {
             // A file that is a secret by its name: its identity is its content (the same keystore in two
             // places is one secret), or its path when it was too large to read.
             let value = blob.data.unwrap_or(blob.rel_path.as_bytes());
-            found.push(self.finding(self.scanner.rule(rule), blob, source, fingerprint(value), 1, 1, 1, 1, 0..0, "(file)".into(), blob.rel_path.to_string()));
+            found.push(self.finding(
+                self.scanner.rule(rule),
+                blob,
+                source,
+                fingerprint(value),
+                1,
+                1,
+                1,
+                1,
+                0..0,
+                "(file)".into(),
+                blob.rel_path.to_string(),
+            ));
         }
         if let (Some(data), false) = (blob.data, blob.binary) {
             let matches = best_per_span(self.scanner, self.scanner.scan(data));
@@ -229,7 +247,13 @@ fn best_per_span(scanner: &Scanner, mut matches: Vec<Match>) -> Vec<Match> {
     matches
 }
 
-fn write_report(args: &ScanArgs, findings: &[Finding], summary: &Summary, rules: &[Rule], roots: &[PathBuf]) -> Result<()> {
+fn write_report(
+    args: &ScanArgs,
+    findings: &[Finding],
+    summary: &Summary,
+    rules: &[Rule],
+    roots: &[PathBuf],
+) -> Result<()> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
@@ -266,7 +290,13 @@ fn root_uri(roots: &[PathBuf]) -> String {
     }
     let encoded: String = text
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     format!("file://{}{}", if encoded.starts_with('/') { "" } else { "/" }, encoded)
 }
@@ -279,7 +309,11 @@ fn human_bytes(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
 
 fn summary_line(s: &Summary) -> String {

@@ -24,7 +24,11 @@ fn main() {
     for file in &files {
         let rel = file.strip_prefix(&patterns).unwrap().to_string_lossy().replace('\\', "/");
         let abs = fs::canonicalize(file).unwrap();
-        code.push_str(&format!("    ({:?}, include_str!({:?})),\n", format!("patterns/{rel}"), abs.display().to_string()));
+        code.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            format!("patterns/{rel}"),
+            abs.display().to_string()
+        ));
     }
     code.push_str("];\n");
     fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join("builtin.rs"), code).unwrap();

@@ -56,7 +56,8 @@ pub(crate) fn decode_base64_text(run: &[u8]) -> Option<Vec<u8>> {
         &base64::engine::general_purpose::STANDARD_NO_PAD
     };
     let decoded = engine.decode(trimmed).ok()?;
-    let printable = decoded.iter().filter(|&&b| (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\r' | b'\t')).count();
+    let printable =
+        decoded.iter().filter(|&&b| (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\r' | b'\t')).count();
     (decoded.len() >= 8 && printable * 100 >= decoded.len() * 95).then_some(decoded)
 }
 

@@ -49,7 +49,8 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret[0] == b'$' && ident(&secret[1..]) {
         return true;
     }
-    if secret.len() > 2 && secret[0] == b'%' && secret[secret.len() - 1] == b'%' && ident(&secret[1..secret.len() - 1]) {
+    if secret.len() > 2 && secret[0] == b'%' && secret[secret.len() - 1] == b'%' && ident(&secret[1..secret.len() - 1])
+    {
         return true;
     }
     false

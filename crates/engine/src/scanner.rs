@@ -216,7 +216,8 @@ impl Scanner {
                 continue;
             }
             let whole = caps.get_match().map_or(span.range(), |m| m.range());
-            let region_start = id_group.and_then(|g| caps.get_group(g)).map_or(whole.start, |g| g.start.min(span.start));
+            let region_start =
+                id_group.and_then(|g| caps.get_group(g)).map_or(whole.start, |g| g.start.min(span.start));
             let region = region_start..whole.end.max(span.end);
             if out.iter().any(|m| m.rule == rule && m.secret_span == span.range()) {
                 continue;
@@ -241,9 +242,9 @@ impl Scanner {
             }
         }
         if !content.allow.is_empty() {
-            let allow = self.compiled[rule].allow.get_or_init(|| {
-                content.allow.iter().filter_map(|a| meta::Regex::new(a).ok()).collect()
-            });
+            let allow = self.compiled[rule]
+                .allow
+                .get_or_init(|| content.allow.iter().filter_map(|a| meta::Regex::new(a).ok()).collect());
             if allow.iter().any(|re| re.is_match(secret)) {
                 return false;
             }

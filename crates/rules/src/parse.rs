@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::model::{build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS};
+use crate::model::{
+    build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
+};
 
 /// Default bytes after a keyword hit that a match may reach.
 const DEFAULT_WINDOW: usize = 512;
@@ -106,8 +108,7 @@ impl RuleSet {
     /// Parses and validates one rule file's text. A user rule whose id equals a built-in's replaces it.
     pub fn add_yaml(&mut self, file: &str, text: &str, builtin: bool) -> Result<(), RuleError> {
         let raw: RawFile = parse_yaml(file, text)?;
-        let mut index: HashMap<String, usize> =
-            self.rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        let mut index: HashMap<String, usize> = self.rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
         for raw_rule in raw.rules {
             let rule = validate(file, raw_rule, builtin)?;
             if !builtin && (rule.examples.is_empty() || rule.negative_examples.is_empty()) {
@@ -127,7 +128,10 @@ impl RuleSet {
                         line: rule.origin.line,
                         rule: rule.id.clone(),
                         field: "id",
-                        message: format!("duplicate id, first defined at {}:{}", self.rules[i].origin.file, self.rules[i].origin.line),
+                        message: format!(
+                            "duplicate id, first defined at {}:{}",
+                            self.rules[i].origin.file, self.rules[i].origin.line
+                        ),
                     })
                 }
                 None => {
@@ -176,7 +180,11 @@ fn syntax_error(file: &str, text: &str, e: &serde_saphyr::Error) -> RuleError {
     // Name the field when the offending line is a `key: value` entry.
     let source_line = text.lines().nth((line as usize).saturating_sub(1)).unwrap_or("");
     let key = source_line.trim_start().trim_start_matches("- ").split(':').next().unwrap_or("").trim();
-    if line > 0 && !key.is_empty() && source_line.contains(':') && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+    if line > 0
+        && !key.is_empty()
+        && source_line.contains(':')
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
         message = format!("field `{key}`: {message}");
     }
     RuleError::Syntax { file: file.to_string(), line, column, message }
@@ -203,18 +211,26 @@ fn validate(file: &str, raw: RawRule, builtin: bool) -> Result<Rule, RuleError> 
     let line = raw.id.referenced.line();
     let id = raw.id.value;
     let cx = Ctx { file, rule: &id };
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'_') {
+    if id.is_empty()
+        || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'_')
+    {
         return Err(cx.err(line, "id", "must be kebab-case: lower-case letters, digits and `-`"));
     }
     if !KINDS.contains(&raw.kind.value.as_str()) {
-        return Err(cx.err(raw.kind.referenced.line(), "kind", format!("unknown kind `{}`; one of: {}", raw.kind.value, KINDS.join(", "))));
+        return Err(cx.err(
+            raw.kind.referenced.line(),
+            "kind",
+            format!("unknown kind `{}`; one of: {}", raw.kind.value, KINDS.join(", ")),
+        ));
     }
     if raw.name.trim().is_empty() {
         return Err(cx.err(line, "name", "must not be empty"));
     }
     let target = match (raw.pattern, raw.path.is_empty()) {
         (Some(_), false) => return Err(cx.err(line, "path", "a rule has either `pattern` or `path`, not both")),
-        (None, true) => return Err(cx.err(line, "pattern", "missing: a rule needs `pattern` (with `keywords`) or `path`")),
+        (None, true) => {
+            return Err(cx.err(line, "pattern", "missing: a rule needs `pattern` (with `keywords`) or `path`"))
+        }
         (None, false) => {
             for glob in &raw.path {
                 globset::Glob::new(&glob.value).map_err(|e| cx.err(glob.referenced.line(), "path", e))?;

@@ -28,8 +28,8 @@ const LOCKFILES: &[&str] = &[
 
 /// Extensions of media, fonts and archives of compiled output.
 const MEDIA_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "tif", "tiff", "svg", "psd", "mp3", "mp4", "m4a", "mov",
-    "avi", "mkv", "webm", "wav", "flac", "ogg", "woff", "woff2", "ttf", "otf", "eot",
+    "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "tif", "tiff", "svg", "psd", "mp3", "mp4", "m4a", "mov", "avi",
+    "mkv", "webm", "wav", "flac", "ogg", "woff", "woff2", "ttf", "otf", "eot",
 ];
 
 /// True when a directory at `rel` (relative to the scan root) is excluded by default.
@@ -50,7 +50,11 @@ pub(crate) fn is_excluded_file(name: &str) -> bool {
     if LOCKFILES.contains(&lower.as_str()) {
         return true;
     }
-    if lower.ends_with(".min.js") || lower.ends_with(".min.css") || lower.ends_with(".js.map") || lower.ends_with(".css.map") {
+    if lower.ends_with(".min.js")
+        || lower.ends_with(".min.css")
+        || lower.ends_with(".js.map")
+        || lower.ends_with(".css.map")
+    {
         return true;
     }
     lower.rsplit_once('.').is_some_and(|(_, ext)| MEDIA_EXTENSIONS.contains(&ext))
