@@ -1,5 +1,24 @@
-//! Embeds every `patterns/**/*.yaml` of the repository into the binary as `(name, text)` pairs.
+//! Parses and validates every `patterns/**/*.yaml` of the repository with the crate's own parser and
+//! writes them as static data (`builtin_rules.rs`), so the binary starts without parsing YAML. A
+//! malformed built-in rule fails the build with its file, line and field.
+use std::fmt::Write as _;
 use std::{env, fs, path::Path, path::PathBuf};
+
+#[allow(dead_code)]
+#[path = "src/model.rs"]
+mod model;
+#[allow(dead_code)]
+#[path = "src/parse.rs"]
+mod parse;
+/// Stands in for the generated module while the generator itself is being built.
+#[allow(dead_code)]
+mod builtin {
+    pub fn rules() -> Vec<crate::model::Rule> {
+        Vec::new()
+    }
+}
+
+use model::{Checksum, Target};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
@@ -13,23 +32,77 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+fn list(items: &[String]) -> String {
+    let inner: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    format!("&[{}]", inner.join(", "))
+}
+
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let patterns = manifest.join("../../patterns");
     println!("cargo:rerun-if-changed={}", patterns.display());
+    println!("cargo:rerun-if-changed=src/model.rs");
+    println!("cargo:rerun-if-changed=src/parse.rs");
     let mut files = Vec::new();
     collect(&patterns, &mut files);
     files.sort();
-    let mut code = String::from("/// Built-in rule files: (path under patterns/, YAML text).\npub static BUILTIN_RULE_FILES: &[(&str, &str)] = &[\n");
+    let mut set = parse::RuleSet::default();
     for file in &files {
-        let rel = file.strip_prefix(&patterns).unwrap().to_string_lossy().replace('\\', "/");
-        let abs = fs::canonicalize(file).unwrap();
-        code.push_str(&format!(
-            "    ({:?}, include_str!({:?})),\n",
-            format!("patterns/{rel}"),
-            abs.display().to_string()
-        ));
+        let name = format!("patterns/{}", file.strip_prefix(&patterns).unwrap().to_string_lossy().replace('\\', "/"));
+        let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if let Err(e) = set.add_yaml(&name, &text, true) {
+            panic!("invalid built-in rule file: {e}");
+        }
+    }
+    let mut code = String::from("pub(crate) static BUILTIN_RULES: &[StaticRule] = &[\n");
+    for rule in &set.rules {
+        let (keywords, pattern, entropy, requirements, allow, checksum, window, path) = match &rule.target {
+            Target::Content(c) => (
+                list(&c.keywords),
+                format!("Some({:?})", c.pattern),
+                format!("{:?}", c.entropy),
+                format!("[{}, {}, {}]", c.requirements.min_digits, c.requirements.min_upper, c.requirements.min_lower),
+                list(&c.allow),
+                match c.checksum {
+                    Some(Checksum::Crc32Base62) => "Some(Checksum::Crc32Base62)".to_string(),
+                    None => "None".to_string(),
+                },
+                c.window,
+                "&[]".to_string(),
+            ),
+            Target::Path { path } => (
+                "&[]".into(),
+                "None".into(),
+                "None".into(),
+                "[0, 0, 0]".into(),
+                "&[]".into(),
+                "None".into(),
+                0,
+                list(path),
+            ),
+        };
+        writeln!(
+            code,
+            "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, kind: {:?}, confidence: Confidence::{:?}, \
+             severity: Severity::{:?}, description: {:?}, keywords: {keywords}, pattern: {pattern}, \
+             entropy: {entropy}, requirements: {requirements}, allow: {allow}, checksum: {checksum}, \
+             window: {window}, path: {path}, examples: {}, negative_examples: {}, references: {}, file: {:?}, \
+             line: {} }},",
+            rule.id,
+            rule.name,
+            rule.provider,
+            rule.kind,
+            rule.confidence,
+            rule.severity,
+            rule.description,
+            list(&rule.examples),
+            list(&rule.negative_examples),
+            list(&rule.references),
+            rule.origin.file,
+            rule.origin.line,
+        )
+        .unwrap();
     }
     code.push_str("];\n");
-    fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join("builtin.rs"), code).unwrap();
+    fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join("builtin_rules.rs"), code).unwrap();
 }

@@ -11,6 +11,7 @@
 //! assert!(set.rules.iter().all(|r| !r.examples.is_empty()));
 //! ```
 
+mod builtin;
 mod model;
 mod parse;
 
@@ -18,5 +19,3 @@ pub use model::{
     build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
 };
 pub use parse::{parse_yaml, RuleError, RuleSet};
-
-include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
