@@ -1,9 +1,10 @@
 //! The scanner: keyword prefilter, windowed regex confirmation, secret filters, one level of decoding.
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use keyhound_rules::{build_regex, Checksum, ContentRule, Rule, Target};
 use regex_automata::{meta, Input};
@@ -14,6 +15,10 @@ use crate::{decode, entropy::shannon_entropy, filters::is_placeholder};
 const BEFORE: usize = 256;
 /// How far a window may be widened to reach a line boundary.
 const SNAP: usize = 1024;
+/// After this many bytes scanned, the keyword automaton is rebuilt as a DFA: about 6 ms to build for the
+/// built-in keywords, then twice the speed of the NFA, which builds in 1.5 ms. A pre-commit run over a few
+/// small files never pays for the DFA; a directory sweep pays once and runs at DFA speed.
+const DFA_AFTER_BYTES: u64 = 8 << 20;
 
 /// One confirmed secret in a blob.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +45,9 @@ pub struct Scanner {
     rules: Vec<Rule>,
     compiled: Vec<CompiledRule>,
     keywords: Option<AhoCorasick>,
+    keyword_list: Vec<String>,
+    keywords_dfa: OnceLock<Option<AhoCorasick>>,
+    bytes_scanned: AtomicU64,
     keyword_rules: Vec<Vec<u32>>,
     paths: GlobSet,
     path_rules: Vec<usize>,
@@ -89,18 +97,15 @@ impl Scanner {
                 }
             }
         }
-        let keywords = (!keywords.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&keywords)
-                .expect("keyword automaton")
-        });
+        let automaton = build_keyword_automaton(&keywords, None);
         let compiled = rules.iter().map(|_| CompiledRule { regex: OnceLock::new(), allow: OnceLock::new() }).collect();
         Scanner {
             rules,
             compiled,
-            keywords,
+            keywords: automaton,
+            keyword_list: keywords,
+            keywords_dfa: OnceLock::new(),
+            bytes_scanned: AtomicU64::new(0),
             keyword_rules,
             paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
             path_rules,
@@ -152,8 +157,24 @@ impl Scanner {
         out
     }
 
+    /// The keyword automaton to use: the quick-to-build NFA until enough bytes were scanned to pay for
+    /// building the faster DFA.
+    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        if let Some(dfa) = self.keywords_dfa.get() {
+            return dfa.as_ref();
+        }
+        let seen = self.bytes_scanned.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
+        if seen >= DFA_AFTER_BYTES {
+            return self
+                .keywords_dfa
+                .get_or_init(|| build_keyword_automaton(&self.keyword_list, Some(AhoCorasickKind::DFA)))
+                .as_ref();
+        }
+        self.keywords.as_ref()
+    }
+
     fn scan_into(&self, data: &[u8], out: &mut Vec<Match>) {
-        let Some(ac) = &self.keywords else { return };
+        let Some(ac) = self.automaton(data.len()) else { return };
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let hits = &mut scratch.hits;
@@ -251,6 +272,18 @@ impl Scanner {
         }
         true
     }
+}
+
+/// One automaton over all keywords (ASCII case-insensitive, overlapping matches); `None` without keywords.
+fn build_keyword_automaton(keywords: &[String], kind: Option<AhoCorasickKind>) -> Option<AhoCorasick> {
+    (!keywords.is_empty()).then(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(kind)
+            .build(keywords)
+            .expect("keyword automaton")
+    })
 }
 
 /// The window a rule's regex runs in around a keyword hit at `start..end`: from up to [`BEFORE`] bytes
