@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use keyhound_rules::{build_regex, Checksum, ContentRule, Rule, Target};
+use regex_automata::util::captures::Captures;
 use regex_automata::{meta, Input};
 
 use crate::{decode, entropy::shannon_entropy, filters::is_placeholder};
@@ -49,6 +50,7 @@ pub struct Scanner {
     keywords_dfa: OnceLock<Option<AhoCorasick>>,
     bytes_scanned: AtomicU64,
     keyword_rules: Vec<Vec<u32>>,
+    id: u64,
     paths: GlobSet,
     path_rules: Vec<usize>,
 }
@@ -56,7 +58,27 @@ pub struct Scanner {
 #[derive(Default)]
 struct Scratch {
     hits: Vec<(u32, usize, usize)>,
+    /// The scanner whose rules `caches` belong to.
+    scanner_id: u64,
+    /// Per-rule regex search state of this thread, created on a rule's first hit on this thread.
+    caches: Vec<Option<RegexState>>,
+    /// Sum of `caches`' memory use, kept under [`CACHE_BUDGET`].
+    cache_bytes: usize,
 }
+
+/// A regex's mutable search state: its lazy-DFA and other engine caches, and a captures buffer.
+struct RegexState {
+    cache: meta::Cache,
+    captures: Captures,
+    bytes: usize,
+}
+
+/// Regex search caches a thread may hold across all rules. regex-automata's own pools keep one cache per
+/// regex per thread that only grows; keyhound keeps the caches itself and, past this budget, drops all
+/// but the one in use, so memory is bounded per thread however many rules there are.
+const CACHE_BUDGET: usize = 4 << 20;
+
+static NEXT_SCANNER_ID: AtomicU64 = AtomicU64::new(1);
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -107,6 +129,7 @@ impl Scanner {
             keywords_dfa: OnceLock::new(),
             bytes_scanned: AtomicU64::new(0),
             keyword_rules,
+            id: NEXT_SCANNER_ID.fetch_add(1, Ordering::Relaxed),
             paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
             path_rules,
         }
@@ -176,16 +199,21 @@ impl Scanner {
     fn scan_into(&self, data: &[u8], out: &mut Vec<Match>) {
         let Some(ac) = self.automaton(data.len()) else { return };
         SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let hits = &mut scratch.hits;
+            let scratch = &mut *scratch.borrow_mut();
+            if scratch.scanner_id != self.id {
+                scratch.scanner_id = self.id;
+                scratch.caches.clear();
+                scratch.cache_bytes = 0;
+            }
+            if scratch.caches.len() < self.rules.len() {
+                scratch.caches.resize_with(self.rules.len(), || None);
+            }
+            let mut hits = std::mem::take(&mut scratch.hits);
             hits.clear();
             for hit in ac.find_overlapping_iter(data) {
                 for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
                     hits.push((rule, hit.start(), hit.end()));
                 }
-            }
-            if hits.is_empty() {
-                return;
             }
             hits.sort_unstable();
             let mut i = 0;
@@ -199,7 +227,7 @@ impl Scanner {
                     window = match window {
                         Some(cur) if w.start <= cur.end => Some(cur.start..cur.end.max(w.end)),
                         Some(cur) => {
-                            self.confirm(rule, content, data, cur, out);
+                            self.confirm(scratch, rule, content, data, cur, out);
                             Some(w)
                         }
                         None => Some(w),
@@ -207,13 +235,22 @@ impl Scanner {
                     i += 1;
                 }
                 if let Some(cur) = window {
-                    self.confirm(rule, content, data, cur, out);
+                    self.confirm(scratch, rule, content, data, cur, out);
                 }
             }
+            scratch.hits = hits;
         });
     }
 
-    fn confirm(&self, rule: usize, content: &ContentRule, data: &[u8], window: Range<usize>, out: &mut Vec<Match>) {
+    fn confirm(
+        &self,
+        scratch: &mut Scratch,
+        rule: usize,
+        content: &ContentRule,
+        data: &[u8],
+        window: Range<usize>,
+        out: &mut Vec<Match>,
+    ) {
         let compiled = &self.compiled[rule];
         let Some((regex, secret_group, id_group)) = compiled
             .regex
@@ -229,21 +266,50 @@ impl Scanner {
         else {
             return;
         };
-        let input = Input::new(data).span(window);
-        for caps in regex.captures_iter(input) {
-            let Some(span) = caps.get_group(*secret_group) else { continue };
-            let secret = &data[span.range()];
-            if !self.accepts(rule, content, secret) {
-                continue;
+        let state = scratch.caches[rule].get_or_insert_with(|| RegexState {
+            cache: regex.create_cache(),
+            captures: regex.create_captures(),
+            bytes: 0,
+        });
+        let end = window.end;
+        let mut input = Input::new(data).span(window);
+        loop {
+            regex.search_captures_with(&mut state.cache, &input, &mut state.captures);
+            let Some(whole) = state.captures.get_match() else { break };
+            let next = if whole.is_empty() { whole.end() + 1 } else { whole.end() };
+            if let Some(span) = state.captures.get_group(*secret_group) {
+                let secret = &data[span.range()];
+                let region_start = id_group
+                    .and_then(|g| state.captures.get_group(g))
+                    .map_or(whole.start(), |g| g.start.min(span.start));
+                let region = region_start..whole.end().max(span.end);
+                let known = out.iter().any(|m| m.rule == rule && m.secret_span == span.range());
+                if !known && self.accepts(rule, content, secret) {
+                    out.push(Match {
+                        rule,
+                        secret_span: span.range(),
+                        region,
+                        secret: secret.to_vec(),
+                        decoded: false,
+                    });
+                }
             }
-            let whole = caps.get_match().map_or(span.range(), |m| m.range());
-            let region_start =
-                id_group.and_then(|g| caps.get_group(g)).map_or(whole.start, |g| g.start.min(span.start));
-            let region = region_start..whole.end.max(span.end);
-            if out.iter().any(|m| m.rule == rule && m.secret_span == span.range()) {
-                continue;
+            if next > end {
+                break;
             }
-            out.push(Match { rule, secret_span: span.range(), region, secret: secret.to_vec(), decoded: false });
+            input.set_start(next);
+        }
+        // Keep this thread's regex caches within budget.
+        let bytes = state.cache.memory_usage();
+        scratch.cache_bytes = scratch.cache_bytes.saturating_sub(state.bytes) + bytes;
+        state.bytes = bytes;
+        if scratch.cache_bytes > CACHE_BUDGET {
+            for (i, other) in scratch.caches.iter_mut().enumerate() {
+                if i != rule {
+                    *other = None;
+                }
+            }
+            scratch.cache_bytes = bytes;
         }
     }
 

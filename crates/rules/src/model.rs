@@ -178,7 +178,7 @@ pub fn build_regex(pattern: &str) -> Result<meta::Regex, String> {
                 .utf8_empty(false)
                 // Each rule's regex keeps one cache per thread; bound it so memory stays flat as rules and
                 // threads grow (the default of 2 MiB per cache would be 600 MiB for 300 rules on 1 thread).
-                .hybrid_cache_capacity(1024 * 1024)
+                .hybrid_cache_capacity(512 * 1024)
                 .dfa_size_limit(Some(256 * 1024))
                 .nfa_size_limit(Some(4 * 1024 * 1024)),
         )

@@ -14,6 +14,8 @@ use crate::stats::{SkipReason, WalkStats};
 /// which is cheaper than setting up a mapping. Mapping only big files also keeps the SIGBUS risk of a file
 /// truncated while mapped to the rare huge file.
 const MMAP_THRESHOLD: u64 = 16 * 1024 * 1024;
+/// Capacity of the per-thread read buffer kept between files.
+const KEEP_BUFFER: usize = 1024 * 1024;
 /// Content with a NUL byte in this prefix is treated as binary.
 const BINARY_PROBE: usize = 8 * 1024;
 
@@ -211,10 +213,15 @@ fn read_and_visit(
         }
         buf
     };
-    if is_binary(data) {
+    let binary = is_binary(data);
+    if binary {
         stats.add_skip(SkipReason::Binary);
-        return visit(&Blob { path: shown, rel_path, data: Some(data), binary: true });
+    } else {
+        stats.add_scanned(data.len() as u64);
     }
-    stats.add_scanned(data.len() as u64);
-    visit(&Blob { path: shown, rel_path, data: Some(data), binary: false });
+    visit(&Blob { path: shown, rel_path, data: Some(data), binary });
+    // One big file must not pin its size in this thread's buffer for the rest of the walk.
+    if buf.capacity() > KEEP_BUFFER {
+        *buf = Vec::with_capacity(KEEP_BUFFER);
+    }
 }
