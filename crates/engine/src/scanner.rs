@@ -396,6 +396,24 @@ mod tests {
     }
 
     #[test]
+    fn regex_caches_stay_within_the_thread_budget() {
+        let rules = keyhound_rules::RuleSet::builtin().unwrap().rules;
+        let keywords: Vec<String> = rules.iter().filter_map(|r| r.content()).flat_map(|c| c.keywords.clone()).collect();
+        let scanner = Scanner::new(rules);
+        // Every keyword in one text: every rule's regex runs on this thread.
+        let text = keywords.iter().map(|k| format!("{k} = \"Zq8xW3vB7nM2kL9pR4tY6uI1oP5aS0dF\"\n")).collect::<String>();
+        for _ in 0..3 {
+            scanner.scan(text.as_bytes());
+        }
+        SCRATCH.with(|s| {
+            let s = s.borrow();
+            let live: usize = s.caches.iter().flatten().map(|c| c.cache.memory_usage()).sum();
+            assert_eq!(live, s.cache_bytes);
+            assert!(live <= CACHE_BUDGET + (1 << 20), "{live} bytes of regex caches");
+        });
+    }
+
+    #[test]
     fn window_is_bounded_on_a_single_huge_line() {
         let data = vec![b'a'; 100_000];
         let w = window_around(&data, 50_000, 50_004, 512);
