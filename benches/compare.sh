@@ -28,7 +28,7 @@ best_of() {
   local best="" rss=""
   for _ in $(seq "$runs"); do
     /usr/bin/time -f '%e %M' -o "$tmp/t" "$@" >/dev/null 2>&1 || true
-    read -r w m <"$tmp/t"
+    read -r w m < <(tail -n 1 "$tmp/t")
     if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; rss=$m; fi
   done
   WALL[$name]=$best; RSS[$name]=$rss
@@ -40,16 +40,27 @@ have() { command -v "$1" >/dev/null 2>&1; }
 echo "== directory scan, each tool at its defaults"
 best_of "keyhound" "$kh" scan "$dir" -q --format json --output "$tmp/kh.json"
 best_of "keyhound --all-files --no-ignore" "$kh" scan "$dir" -q --all-files --no-ignore --format json --output "$tmp/kh2.json"
-have betterleaks && best_of "betterleaks" betterleaks dir "$dir" --no-banner --exit-code 0 -o "$tmp/bl.json"
+have betterleaks && best_of "betterleaks" betterleaks fs "$dir" --no-banner --exit-code 0 -o "$tmp/bl.json"
 have gitleaks && best_of "gitleaks" gitleaks dir "$dir" --no-banner --exit-code 0 -r "$tmp/gl.json"
 have kingfisher && best_of "kingfisher" kingfisher scan "$dir" --no-validate --no-update-check --format json -o "$tmp/kf.json"
 
-echo; echo "== start-up: one small file"
+echo; echo "== start-up: one small file (mean of 20 runs)"
 printf 'export GITHUB_TOKEN=placeholder\nprint("hello")\n' >"$tmp/small.sh"
-best_of "keyhound (small file)" "$kh" scan "$tmp/small.sh" -q
-have betterleaks && best_of "betterleaks (small file)" betterleaks dir "$tmp/small.sh" --no-banner --exit-code 0
-have gitleaks && best_of "gitleaks (small file)" gitleaks dir "$tmp/small.sh" --no-banner --exit-code 0
-have kingfisher && best_of "kingfisher (small file)" kingfisher scan "$tmp/small.sh" --no-validate --no-update-check
+# mean_of NAME CMD...: mean wall time of 20 runs, in seconds (time(1) has only 10 ms resolution)
+mean_of() {
+  local name=$1; shift
+  "$@" >/dev/null 2>&1 || true
+  local t0 t1
+  t0=$(date +%s%N)
+  for _ in $(seq 20); do "$@" >/dev/null 2>&1 || true; done
+  t1=$(date +%s%N)
+  WALL[$name]=$(awk "BEGIN{print ($t1-$t0)/20/1e9}")
+  printf '%-34s %7.1f ms\n' "$name" "$(awk "BEGIN{print ${WALL[$name]}*1000}")"
+}
+mean_of "keyhound (small file)" "$kh" scan "$tmp/small.sh" -q
+have betterleaks && mean_of "betterleaks (small file)" betterleaks fs "$tmp/small.sh" --no-banner --exit-code 0
+have gitleaks && mean_of "gitleaks (small file)" gitleaks dir "$tmp/small.sh" --no-banner --exit-code 0
+have kingfisher && mean_of "kingfisher (small file)" kingfisher scan "$tmp/small.sh" --no-validate --no-update-check
 
 if [ -n "${WALL[betterleaks]:-}" ]; then
   echo; echo "== ratios to betterleaks (wall time; lower is better)"
