@@ -135,6 +135,23 @@ pub struct ScanArgs {
     /// Colour in text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Scan the git history of the repository at PATH (default `.`): every blob reachable from every
+    /// ref, each unique blob once, plus commit and tag messages.
+    #[arg(long)]
+    pub git: bool,
+    /// With --git: only the history reachable from this ref.
+    #[arg(long, value_name = "REF", requires = "git")]
+    pub branch: Option<String>,
+    /// Scan only what the commits of BASE..HEAD introduced (implies --git); for CI.
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with = "branch")]
+    pub range: Option<String>,
+    /// Scan only what the commits after REV introduced: REV..HEAD (implies --git).
+    #[arg(long, value_name = "REV", conflicts_with_all = ["branch", "range"])]
+    pub since: Option<String>,
+    /// Scan what the index would commit, reporting only secrets that the staged change introduces
+    /// (pre-commit).
+    #[arg(long, conflicts_with_all = ["git", "range", "since"])]
+    pub staged: bool,
     /// Do not print the summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -1,6 +1,7 @@
 //! The `keyhound` command line: wires rules, engine, sources and report together.
 mod args;
 mod config;
+mod git_cmd;
 mod rules_cmd;
 mod scan_cmd;
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use keyhound_engine::{LineIndex, Match, Scanner};
-use keyhound_report::{fingerprint, redact, redact_spans, Finding, Summary, TextStyle};
+use keyhound_report::{fingerprint, redact, redact_spans, Finding, Summary, TextStyle, VersionControl};
 use keyhound_rules::{Confidence, Rule};
 use keyhound_sources::{is_binary, walk, Blob, SkipReason, WalkOptions, WalkStats};
 
@@ -63,15 +63,26 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         }
     }
     let done = AtomicBool::new(false);
-    std::thread::scope(|scope| {
+    let vcs = std::thread::scope(|scope| {
         if std::io::stderr().is_terminal() && !args.quiet {
             scope.spawn(|| show_progress(&stats, &done));
         }
-        walk(&file_roots, &options, &stats, &|blob| collector.visit(blob, "file"));
+        let result = if args.staged {
+            crate::git_cmd::scan_staged(args, &collector, &stats).map(|()| None)
+        } else if args.git || args.range.is_some() || args.since.is_some() {
+            crate::git_cmd::scan_history(args, &collector, &stats).map(Some)
+        } else {
+            walk(&file_roots, &options, &stats, &|blob| collector.visit(blob, "file"));
+            Ok(None)
+        };
         done.store(true, Ordering::Relaxed);
-    });
+        result
+    })?;
 
     let mut findings = collector.findings.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !args.show_secrets {
+        crate::git_cmd::redact_summaries(&mut findings);
+    }
     findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id)));
     let summary = Summary {
         files_scanned: stats.files(),
@@ -85,7 +96,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         rules: scanner.rules().len(),
         seconds: started.elapsed().as_secs_f64(),
     };
-    write_report(args, &findings, &summary, scanner.rules(), &roots)?;
+    write_report(args, &findings, &summary, scanner.rules(), &roots, vcs.as_ref())?;
 
     let errors = stats.errors();
     if !args.quiet {
@@ -105,7 +116,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
 }
 
 /// Turns engine matches into findings, from any number of walker threads.
-struct Collector<'a> {
+pub(crate) struct Collector<'a> {
     scanner: &'a Scanner,
     show_secrets: bool,
     min_confidence: Confidence,
@@ -113,7 +124,21 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn visit(&self, blob: &Blob, source: &str) {
+    pub(crate) fn visit(&self, blob: &Blob, source: &str) {
+        let mut found = self.path_findings(blob, source);
+        found.extend(self.content_findings(blob, source));
+        self.push(found);
+    }
+
+    /// Adds findings to the report.
+    pub(crate) fn push(&self, found: Vec<Finding>) {
+        if !found.is_empty() {
+            self.findings.lock().unwrap_or_else(|e| e.into_inner()).extend(found);
+        }
+    }
+
+    /// Findings of path rules (files that are secrets by their name), at or above the minimum confidence.
+    pub(crate) fn path_findings(&self, blob: &Blob, source: &str) -> Vec<Finding> {
         let mut found = Vec::new();
         for rule in self.scanner.match_path(blob.rel_path) {
             // A file that is a secret by its name: its identity is its content (the same keystore in two
@@ -133,6 +158,13 @@ impl Collector<'_> {
                 blob.rel_path.to_string(),
             ));
         }
+        found.retain(|f| confidence_of(&f.confidence) >= self.min_confidence);
+        found
+    }
+
+    /// Findings of content rules in a blob's bytes, at or above the minimum confidence.
+    pub(crate) fn content_findings(&self, blob: &Blob, source: &str) -> Vec<Finding> {
+        let mut found = Vec::new();
         if let (Some(data), false) = (blob.data, blob.binary) {
             let matches = best_per_span(self.scanner, self.scanner.scan(data));
             let spans: Vec<_> = matches.iter().map(|m| m.secret_span.clone()).collect();
@@ -159,13 +191,12 @@ impl Collector<'_> {
                     snippet,
                 );
                 f.encoding = m.decoded.then(|| "base64".to_string());
+                f.secret_value = m.secret.clone();
                 found.push(f);
             }
         }
         found.retain(|f| confidence_of(&f.confidence) >= self.min_confidence);
-        if !found.is_empty() {
-            self.findings.lock().unwrap_or_else(|e| e.into_inner()).extend(found);
-        }
+        found
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -203,6 +234,13 @@ impl Collector<'_> {
             snippet,
             source: source.into(),
             encoding: None,
+            commit: None,
+            author_name: None,
+            author_email: None,
+            date: None,
+            summary: None,
+            in_head: None,
+            secret_value: Vec::new(),
         }
     }
 }
@@ -253,6 +291,7 @@ fn write_report(
     summary: &Summary,
     rules: &[Rule],
     roots: &[PathBuf],
+    vcs: Option<&VersionControl>,
 ) -> Result<()> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let mut out: Box<dyn Write> = match &args.output {
@@ -264,7 +303,7 @@ fn write_report(
     let result = match args.format {
         OutputFormat::Json => keyhound_report::write_json(&mut out, findings, summary),
         OutputFormat::Jsonl => keyhound_report::write_jsonl(&mut out, findings),
-        OutputFormat::Sarif => keyhound_report::write_sarif(&mut out, findings, rules, &root_uri(roots)),
+        OutputFormat::Sarif => keyhound_report::write_sarif(&mut out, findings, rules, &root_uri(roots), vcs),
         OutputFormat::Text => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -278,7 +317,7 @@ fn write_report(
 }
 
 /// `file://` URI of the directory SARIF paths are relative to (the first directory scanned).
-fn root_uri(roots: &[PathBuf]) -> String {
+pub(crate) fn root_uri(roots: &[PathBuf]) -> String {
     let root = roots.iter().find(|r| r.is_dir()).cloned().unwrap_or_else(|| PathBuf::from("."));
     let abs = std::path::absolute(&root).unwrap_or(root);
     let mut text = abs.to_string_lossy().replace('\\', "/");

@@ -29,7 +29,7 @@ pub struct Finding {
     pub kind: String,
     pub confidence: String,
     pub severity: String,
-    /// Path as given on the command line or found by the walk; `None` for content without a file.
+    /// Path as given on the command line or found by the walk; `None` for a commit or tag message.
     pub path: Option<String>,
     /// Path relative to the scan root, `/`-separated (SARIF URIs, partial fingerprints).
     #[serde(skip)]
@@ -51,6 +51,26 @@ pub struct Finding {
     /// How the secret was encoded where it was found (`base64`), if it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// Git provenance: the commit (full id) that introduced the secret at this path, or whose message
+    /// holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_email: Option<String>,
+    /// Author date of `commit`, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// First line of `commit`'s message, redacted like everything else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Whether the secret is still in the file at this path in HEAD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_head: Option<bool>,
+    /// The secret's value, for comparisons inside keyhound; never serialized.
+    #[serde(skip)]
+    pub secret_value: Vec<u8>,
 }
 
 /// Totals of one scan.

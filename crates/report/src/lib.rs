@@ -15,5 +15,5 @@ mod text;
 pub use finding::{fingerprint, Finding, Summary, SCHEMA_VERSION};
 pub use json::{write_json, write_jsonl};
 pub use redact::{redact, redact_spans};
-pub use sarif::write_sarif;
+pub use sarif::{write_sarif, VersionControl};
 pub use text::{write_text, TextStyle};

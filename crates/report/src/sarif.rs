@@ -92,8 +92,24 @@ fn rule_descriptor(rule: &Rule) -> Value {
     desc
 }
 
+/// The repository a git scan read, for SARIF's `versionControlProvenance`.
+#[derive(Debug, Clone)]
+pub struct VersionControl {
+    pub repository_uri: String,
+    /// HEAD's full commit id.
+    pub revision: Option<String>,
+    /// HEAD's branch (`refs/heads/...`).
+    pub branch: Option<String>,
+}
+
 /// Writes one SARIF 2.1.0 run; `root_uri` is the `file://` URI of the scan root (ends with `/`).
-pub fn write_sarif(out: &mut dyn Write, findings: &[Finding], rules: &[Rule], root_uri: &str) -> io::Result<()> {
+pub fn write_sarif(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    rules: &[Rule],
+    root_uri: &str,
+    vcs: Option<&VersionControl>,
+) -> io::Result<()> {
     let by_id: BTreeMap<&str, &Rule> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let mut used: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
     used.sort_unstable();
@@ -119,7 +135,11 @@ pub fn write_sarif(out: &mut dyn Write, findings: &[Finding], rules: &[Rule], ro
                 }
             });
             if f.path.is_none() {
-                location["physicalLocation"]["artifactLocation"]["uri"] = json!("stdin");
+                // A commit or tag message: the location is the commit.
+                let commit = f.commit.clone().unwrap_or_default();
+                location["physicalLocation"]["artifactLocation"] =
+                    json!({ "uri": format!("keyhound-commit:{commit}") });
+                location["logicalLocations"] = json!([{ "name": commit, "kind": "commit" }]);
             }
             json!({
                 "ruleId": f.rule_id,
@@ -135,6 +155,12 @@ pub fn write_sarif(out: &mut dyn Write, findings: &[Finding], rules: &[Rule], ro
                     "provider": f.provider,
                     "kind": f.kind,
                     "source": f.source,
+                    "commit": f.commit,
+                    "author_name": f.author_name,
+                    "author_email": f.author_email,
+                    "date": f.date,
+                    "summary": f.summary,
+                    "in_head": f.in_head,
                 }
             })
         })
@@ -155,6 +181,17 @@ pub fn write_sarif(out: &mut dyn Write, findings: &[Finding], rules: &[Rule], ro
             "results": results,
         }]
     });
+    let mut doc = doc;
+    if let Some(vcs) = vcs {
+        let mut entry = json!({ "repositoryUri": vcs.repository_uri });
+        if let Some(revision) = &vcs.revision {
+            entry["revisionId"] = json!(revision);
+        }
+        if let Some(branch) = &vcs.branch {
+            entry["branch"] = json!(branch);
+        }
+        doc["runs"][0]["versionControlProvenance"] = json!([entry]);
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

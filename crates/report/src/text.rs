@@ -3,6 +3,11 @@ use std::io::{self, Write};
 
 use crate::Finding;
 
+/// A commit id shortened to 7 characters for people; JSON and SARIF always carry the full id.
+fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}
+
 /// Whether to use ANSI colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextStyle {
@@ -16,25 +21,37 @@ pub fn write_text(out: &mut dyn Write, findings: &[Finding], style: TextStyle) -
         TextStyle::Color => format!("\x1b[{code}m{text}\x1b[0m"),
         TextStyle::Plain => text.to_string(),
     };
-    let mut current: Option<&str> = None;
+    let mut current: Option<String> = None;
     for f in findings {
-        let path = f.path.as_deref().unwrap_or("<stdin>");
-        if current != Some(path) {
+        let header = match (&f.path, &f.commit) {
+            (Some(path), _) => path.clone(),
+            (None, Some(commit)) => format!("commit {} ({})", short(commit), f.source.replace('-', " ")),
+            (None, None) => "<stdin>".to_string(),
+        };
+        let path = header.as_str();
+        if current.as_deref() != Some(path) {
             if current.is_some() {
                 writeln!(out)?;
             }
             writeln!(out, "{}", paint("1;35", path))?;
-            current = Some(path);
+            current = Some(header.clone());
         }
         let severity_color = match f.severity.as_str() {
             "critical" | "high" => "1;31",
             "medium" => "33",
             _ => "36",
         };
+        let provenance = match (&f.commit, &f.author_name, &f.date) {
+            (Some(commit), Some(author), Some(date)) => {
+                format!(" (commit {}, {}, {})", short(commit), author, date.get(..10).unwrap_or(date))
+            }
+            _ => String::new(),
+        };
         writeln!(
             out,
-            "  {}  {}  {} [{} severity, {} confidence]  {}",
+            "  {}{}  {}  {} [{} severity, {} confidence]  {}",
             paint("32", &format!("{path}:{}:{}", f.line, f.column)),
+            provenance,
             paint(severity_color, &f.rule_id),
             f.rule_name,
             f.severity,

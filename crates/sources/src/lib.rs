@@ -18,9 +18,13 @@
 //! ```
 
 mod excludes;
+mod git;
 mod ignores;
 mod stats;
 mod walk;
 
+pub use git::{
+    staged, CommitMeta, GitError, History, HistoryOptions, Intro, Message, MessageKind, Staged, StagedChange,
+};
 pub use stats::{SkipReason, WalkStats};
 pub use walk::{is_binary, walk, Blob, WalkOptions};

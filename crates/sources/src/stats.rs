@@ -21,11 +21,15 @@ pub enum SkipReason {
     BrokenSymlink,
     /// A symbolic link, not followed (use `--follow`).
     Symlink,
+    /// A git submodule entry (its own repository is not scanned).
+    Submodule,
+    /// An index entry that cannot be committed as is: an unresolved conflict or an intent-to-add entry.
+    NotCommittable,
 }
 
 impl SkipReason {
     /// All reasons, in the order the summary lists them.
-    pub const ALL: [SkipReason; 8] = [
+    pub const ALL: [SkipReason; 10] = [
         SkipReason::TooLarge,
         SkipReason::Binary,
         SkipReason::Ignored,
@@ -34,6 +38,8 @@ impl SkipReason {
         SkipReason::Unreadable,
         SkipReason::BrokenSymlink,
         SkipReason::Symlink,
+        SkipReason::Submodule,
+        SkipReason::NotCommittable,
     ];
 
     /// Short name used in summaries and JSON.
@@ -47,6 +53,8 @@ impl SkipReason {
             SkipReason::Unreadable => "unreadable",
             SkipReason::BrokenSymlink => "broken_symlink",
             SkipReason::Symlink => "symlink",
+            SkipReason::Submodule => "submodule",
+            SkipReason::NotCommittable => "not_committable",
         }
     }
 }
@@ -56,7 +64,7 @@ impl SkipReason {
 pub struct WalkStats {
     files: AtomicU64,
     bytes: AtomicU64,
-    skipped: [AtomicU64; 8],
+    skipped: [AtomicU64; 10],
     errors: Mutex<Vec<String>>,
 }
 

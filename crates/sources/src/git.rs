@@ -1,0 +1,404 @@
+//! Git sources read with gix (no `git` subprocess, no checkout): the full history, a commit range, and
+//! the staged changes of the index.
+//!
+//! History and range scans visit each unique blob once. Which blobs a commit introduced comes from a tree
+//! diff against its first parent that skips every subtree whose id did not change; walking commits oldest
+//! first, the first commit that brought a blob to a path is that blob's provenance there.
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use gix::bstr::{BStr, ByteSlice};
+use gix::ObjectId;
+use rayon::prelude::*;
+
+use crate::stats::{SkipReason, WalkStats};
+
+/// A git repository that cannot be read, or a revision that cannot be resolved.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct GitError(pub String);
+
+fn err(context: impl std::fmt::Display) -> impl FnOnce(&dyn std::fmt::Display) -> GitError {
+    move |e| GitError(format!("{context}: {e}"))
+}
+
+macro_rules! ctx {
+    ($result:expr, $($fmt:tt)+) => {
+        $result.map_err(|e| err(format!($($fmt)+))(&e))
+    };
+}
+
+/// Who made a commit, when, and what it says.
+#[derive(Debug, Clone)]
+pub struct CommitMeta {
+    /// Full 40-hex commit id.
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// Author date, RFC 3339.
+    pub date: String,
+    /// First line of the message.
+    pub summary: String,
+    time: i64,
+}
+
+/// The commit (index into [`History::commits`]) that first brought a blob to a path.
+#[derive(Debug, Clone)]
+pub struct Intro {
+    pub path: String,
+    pub commit: usize,
+}
+
+/// Where a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Commit,
+    Tag,
+}
+
+/// A commit or tag message, attributed to a commit.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub commit: usize,
+    pub text: Vec<u8>,
+}
+
+/// Called with a blob's bytes, whether they are binary, and where the blob was introduced.
+pub type BlobVisitor<'a> = dyn Fn(&[u8], bool, &[Intro]) + Sync + 'a;
+
+/// What part of the history to read.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryOptions {
+    /// Only commits reachable from this revision (default: every ref, stash included).
+    pub branch: Option<String>,
+    /// Only the commits of `BASE..HEAD` (what a push or pull request introduced).
+    pub range: Option<String>,
+}
+
+/// The blobs and messages of a history, ready to be scanned.
+pub struct History {
+    repo: gix::ThreadSafeRepository,
+    pub commits: Vec<CommitMeta>,
+    /// Each unique blob once, with where it was introduced (oldest first, one entry per path).
+    pub blobs: Vec<(ObjectId, Vec<Intro>)>,
+    pub messages: Vec<Message>,
+    head_tree: Option<ObjectId>,
+    /// Full id of HEAD's commit, if any.
+    pub head_commit: Option<String>,
+    /// HEAD's branch name (`refs/heads/...`), if HEAD is on a branch.
+    pub head_branch: Option<String>,
+    /// The repository's work tree or git dir.
+    pub root: std::path::PathBuf,
+}
+
+fn open(path: &Path) -> Result<gix::Repository, GitError> {
+    let repo = ctx!(gix::discover(path), "{} is not a git repository", path.display())?;
+    Ok(repo)
+}
+
+fn commit_meta(commit: &gix::Commit<'_>) -> Result<CommitMeta, GitError> {
+    let id = commit.id;
+    let author = ctx!(commit.author(), "commit {id}: bad author")?;
+    let time = author.time().unwrap_or_default();
+    let summary = commit.message().map(|m| m.summary().to_str_lossy().into_owned()).unwrap_or_default();
+    Ok(CommitMeta {
+        id: id.to_string(),
+        author_name: author.name.to_str_lossy().trim().to_string(),
+        author_email: author.email.to_str_lossy().trim().to_string(),
+        date: time.format_or_unix(gix::date::time::format::ISO8601_STRICT),
+        summary,
+        time: time.seconds,
+    })
+}
+
+impl History {
+    /// Reads which commits, blobs and messages make up the history (or range) of the repository at `path`.
+    pub fn open(path: &Path, options: &HistoryOptions) -> Result<History, GitError> {
+        let repo = open(path)?;
+        let mut tips: Vec<ObjectId> = Vec::new();
+        let mut hidden: Vec<ObjectId> = Vec::new();
+        let mut tag_messages: Vec<(ObjectId, Vec<u8>)> = Vec::new();
+        if let Some(range) = &options.range {
+            let (base, head) = range.split_once("..").unwrap_or((range.as_str(), "HEAD"));
+            let head = if head.is_empty() { "HEAD" } else { head };
+            let head_id = resolve(&repo, head)?;
+            let base_id = match repo.rev_parse_single(base) {
+                Ok(id) => id.detach(),
+                Err(e) => {
+                    let shallow = repo.is_shallow().unwrap_or(false);
+                    return Err(GitError(if shallow {
+                        format!(
+                            "base revision `{base}` is not in this shallow clone: fetch deeper (e.g. `git fetch \
+                             --deepen=100`, or `fetch-depth: 0` in actions/checkout) so that it is present"
+                        )
+                    } else {
+                        format!("cannot resolve base revision `{base}`: {e}")
+                    }));
+                }
+            };
+            tips.push(head_id);
+            hidden.push(base_id);
+        } else if let Some(branch) = &options.branch {
+            tips.push(resolve(&repo, branch)?);
+        } else {
+            let refs = ctx!(repo.references(), "cannot read references")?;
+            for reference in ctx!(refs.all(), "cannot read references")? {
+                let Ok(mut reference) = reference else { continue };
+                // An annotated tag's message, attributed to the commit the tag points at.
+                let tag_message = reference
+                    .target()
+                    .try_id()
+                    .and_then(|direct| repo.find_object(direct.to_owned()).ok())
+                    .filter(|object| object.kind == gix::object::Kind::Tag)
+                    .and_then(|object| object.into_tag().decode().ok().map(|tag| tag.message.to_vec()));
+                let Ok(id) = reference.peel_to_id() else { continue };
+                let id = id.detach();
+                if repo.find_commit(id).is_ok() {
+                    tips.push(id);
+                    if let Some(text) = tag_message {
+                        tag_messages.push((id, text));
+                    }
+                }
+            }
+            if let Ok(head) = repo.head_id() {
+                tips.push(head.detach());
+            }
+        }
+        tips.sort();
+        tips.dedup();
+
+        let mut infos = Vec::new();
+        // BASE == HEAD (a push of nothing new) is an empty range, not an error.
+        let empty_range = hidden.len() == 1 && tips == hidden;
+        if !tips.is_empty() && !empty_range {
+            let walk = ctx!(repo.rev_walk(tips.clone()).with_hidden(hidden.clone()).all(), "cannot walk history")?;
+            for info in walk {
+                let info = ctx!(info, "cannot walk history")?;
+                infos.push(info.id);
+            }
+        }
+        let mut commits = Vec::with_capacity(infos.len());
+        let mut parents = Vec::with_capacity(infos.len());
+        let mut messages = Vec::new();
+        for id in infos {
+            let commit = ctx!(repo.find_commit(id), "cannot read commit {id}")?;
+            let meta = commit_meta(&commit)?;
+            let tree = ctx!(commit.tree_id(), "commit {id}: no tree")?.detach();
+            let parent = commit.parent_ids().next().map(|p| p.detach());
+            let text = commit.message_raw_sloppy().to_vec();
+            commits.push(meta);
+            parents.push((tree, parent, text));
+        }
+        // Oldest first, so the first introduction of a blob at a path is the one recorded.
+        let mut order: Vec<usize> = (0..commits.len()).collect();
+        order.sort_by_key(|&i| (commits[i].time, std::cmp::Reverse(i)));
+        let mut blobs: HashMap<ObjectId, Vec<Intro>> = HashMap::new();
+        let mut blob_order: Vec<ObjectId> = Vec::new();
+        for &i in &order {
+            let (tree, parent, _) = &parents[i];
+            let parent_tree = match parent {
+                Some(p) => repo.find_commit(*p).ok().and_then(|c| c.tree_id().ok()).map(|t| t.detach()),
+                None => None,
+            };
+            let mut prefix = Vec::new();
+            diff_trees(&repo, parent_tree, *tree, &mut prefix, &mut |path, oid| {
+                let intros = blobs.entry(oid).or_insert_with(|| {
+                    blob_order.push(oid);
+                    Vec::new()
+                });
+                if !intros.iter().any(|intro| intro.path == path) {
+                    intros.push(Intro { path: path.to_string(), commit: i });
+                }
+            })?;
+        }
+        let index_of: HashMap<String, usize> = commits.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        for (i, (_, _, text)) in parents.into_iter().enumerate() {
+            messages.push(Message { kind: MessageKind::Commit, commit: i, text });
+        }
+        for (target, text) in tag_messages {
+            if let Some(&commit) = index_of.get(&target.to_string()) {
+                messages.push(Message { kind: MessageKind::Tag, commit, text });
+            }
+        }
+        let head_commit = repo.head_id().ok().map(|id| id.to_string());
+        let head_tree = repo.head_tree_id().ok().map(|id| id.detach());
+        let head_branch = repo.head_name().ok().flatten().map(|n| n.as_bstr().to_str_lossy().into_owned());
+        let root = repo.workdir().unwrap_or_else(|| repo.git_dir()).to_path_buf();
+        let blobs = blob_order.into_iter().map(|oid| (oid, blobs.remove(&oid).unwrap_or_default())).collect();
+        Ok(History { repo: repo.into_sync(), commits, blobs, messages, head_tree, head_commit, head_branch, root })
+    }
+
+    /// Reads every blob (in parallel) and calls `visit` with its bytes, whether they are binary, and its
+    /// introductions; blobs over `max_size` are counted as skipped, unreadable ones as errors.
+    pub fn scan_blobs(&self, max_size: u64, stats: &WalkStats, visit: &BlobVisitor) {
+        self.blobs.par_iter().for_each_init(
+            || self.repo.to_thread_local(),
+            |repo, (oid, intros)| {
+                let header = match repo.find_header(*oid) {
+                    Ok(header) => header,
+                    Err(e) => return stats.add_error(format!("blob {oid}: {e}")),
+                };
+                if header.size() > max_size {
+                    return stats.add_skip(SkipReason::TooLarge);
+                }
+                match repo.find_object(*oid) {
+                    Ok(object) => {
+                        let binary = crate::is_binary(&object.data);
+                        if binary {
+                            stats.add_skip(SkipReason::Binary);
+                        } else {
+                            stats.add_scanned(object.data.len() as u64);
+                        }
+                        visit(&object.data, binary, intros);
+                    }
+                    Err(e) => stats.add_error(format!("blob {oid}: {e}")),
+                }
+            },
+        );
+    }
+
+    /// True when the file at `path` in HEAD still holds `secret`.
+    pub fn in_head(&self, path: &str, secret: &[u8]) -> bool {
+        let repo = self.repo.to_thread_local();
+        let Some(tree) = self.head_tree else { return false };
+        blob_at(&repo, tree, path).is_some_and(|data| memchr::memmem::find(&data, secret).is_some())
+    }
+}
+
+fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId, GitError> {
+    Ok(ctx!(repo.rev_parse_single(spec), "cannot resolve revision `{spec}`")?.detach())
+}
+
+/// The bytes of the blob at `path` in `tree`, if there is one.
+fn blob_at(repo: &gix::Repository, tree: ObjectId, path: &str) -> Option<Vec<u8>> {
+    let mut current = tree;
+    let mut parts = path.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let tree = repo.find_tree(current).ok()?;
+        let decoded = tree.decode().ok()?;
+        let entry = decoded.entries.iter().find(|e| e.filename == part.as_bytes().as_bstr())?;
+        current = entry.oid.to_owned();
+        if parts.peek().is_none() {
+            return entry.mode.is_blob().then(|| repo.find_object(current).ok().map(|o| o.data.clone())).flatten();
+        }
+        if !entry.mode.is_tree() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Calls `emit(path, blob)` for every blob entry of `new` that `old` does not have at the same path,
+/// descending only into subtrees whose ids differ. Submodules and symbolic links are not blobs to scan.
+fn diff_trees(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: ObjectId,
+    prefix: &mut Vec<u8>,
+    emit: &mut dyn FnMut(&BStr, ObjectId),
+) -> Result<(), GitError> {
+    if old == Some(new) {
+        return Ok(());
+    }
+    let new_tree = ctx!(repo.find_tree(new), "cannot read tree {new}")?;
+    let new_entries = ctx!(new_tree.decode(), "cannot decode tree {new}")?;
+    let old_entries: HashMap<Vec<u8>, (gix::object::tree::EntryMode, ObjectId)> = match old {
+        Some(old) => {
+            let tree = ctx!(repo.find_tree(old), "cannot read tree {old}")?;
+            let decoded = ctx!(tree.decode(), "cannot decode tree {old}")?;
+            decoded.entries.iter().map(|e| (e.filename.to_vec(), (e.mode, e.oid.to_owned()))).collect()
+        }
+        None => HashMap::new(),
+    };
+    for entry in &new_entries.entries {
+        let previous = old_entries.get(entry.filename.as_bytes());
+        if previous.is_some_and(|(_, oid)| oid.as_ref() == entry.oid) {
+            continue;
+        }
+        let len = prefix.len();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        prefix.extend_from_slice(entry.filename);
+        if entry.mode.is_tree() {
+            let old_sub = previous.filter(|(mode, _)| mode.is_tree()).map(|(_, oid)| *oid);
+            diff_trees(repo, old_sub, entry.oid.to_owned(), prefix, emit)?;
+        } else if entry.mode.is_blob() {
+            emit(prefix.as_bstr(), entry.oid.to_owned());
+        }
+        prefix.truncate(len);
+    }
+    Ok(())
+}
+
+/// A file whose staged content differs from HEAD's.
+#[derive(Debug)]
+pub struct StagedChange {
+    pub path: String,
+    pub data: Vec<u8>,
+    /// HEAD's content at the same path, if it had one.
+    pub head: Option<Vec<u8>>,
+}
+
+/// What `git commit` would commit, compared with HEAD.
+#[derive(Debug, Default)]
+pub struct Staged {
+    pub changes: Vec<StagedChange>,
+    /// HEAD's content of files the index no longer has at the same path (deleted or renamed away): a
+    /// secret moved from one of them is not new.
+    pub removed: Vec<Vec<u8>>,
+    /// Submodule entries, not scanned.
+    pub submodules: u64,
+    /// Entries left unscanned: unresolved merge conflicts and intent-to-add entries.
+    pub unmerged_or_intent: u64,
+}
+
+/// Reads the index of the repository at `path` and what it changes relative to HEAD.
+pub fn staged(path: &Path) -> Result<Staged, GitError> {
+    let repo = open(path)?;
+    let index = ctx!(repo.index_or_empty(), "cannot read the index")?;
+    let mut head: HashMap<Vec<u8>, ObjectId> = HashMap::new();
+    if let Ok(tree) = repo.head_tree_id() {
+        let mut prefix = Vec::new();
+        diff_trees(&repo, None, tree.detach(), &mut prefix, &mut |path, oid| {
+            head.insert(path.to_vec(), oid);
+        })?;
+    }
+    let head_ids: HashSet<ObjectId> = head.values().copied().collect();
+    let mut staged = Staged::default();
+    let mut in_index: HashSet<Vec<u8>> = HashSet::new();
+    for entry in index.entries() {
+        let path = entry.path(&index);
+        in_index.insert(path.to_vec());
+        if entry.flags.stage() != gix::index::entry::Stage::Unconflicted
+            || entry.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD)
+        {
+            staged.unmerged_or_intent += 1;
+            continue;
+        }
+        if entry.mode == gix::index::entry::Mode::COMMIT {
+            staged.submodules += 1;
+            continue;
+        }
+        if entry.mode == gix::index::entry::Mode::SYMLINK {
+            continue;
+        }
+        let previous = head.get(path.as_bytes());
+        // Unchanged, or the same content HEAD already has elsewhere (a pure rename or copy).
+        if previous == Some(&entry.id) || head_ids.contains(&entry.id) {
+            continue;
+        }
+        let data = ctx!(repo.find_object(entry.id), "cannot read staged blob {} for {}", entry.id, path)?.data.clone();
+        let head_data = previous.and_then(|oid| repo.find_object(*oid).ok()).map(|o| o.data.clone());
+        staged.changes.push(StagedChange { path: path.to_str_lossy().into_owned(), data, head: head_data });
+    }
+    for (path, oid) in &head {
+        if !in_index.contains(path) {
+            if let Ok(object) = repo.find_object(*oid) {
+                staged.removed.push(object.data.clone());
+            }
+        }
+    }
+    Ok(staged)
+}
