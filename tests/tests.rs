@@ -4,6 +4,7 @@
 mod support;
 
 mod bad_input;
+mod git;
 mod outputs;
 mod rules;
 mod walk;
