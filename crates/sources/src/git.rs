@@ -92,8 +92,17 @@ pub struct History {
     pub root: std::path::PathBuf,
 }
 
+/// Bytes each thread may keep of decoded delta bases: blobs of one file's history are deltas of each other,
+/// so a warm cache of bases saves re-inflating them for every version.
+const DELTA_BASE_CACHE: &str = "gitoxide.core.deltaBaseCacheLimit=96m";
+/// Bytes of decoded objects kept by id: walking commits oldest first, a commit's parent tree is the tree
+/// the previous step just decoded.
+const OBJECT_CACHE: &str = "gitoxide.objects.cacheLimit=64m";
+
 fn open(path: &Path) -> Result<gix::Repository, GitError> {
-    let repo = ctx!(gix::discover(path), "{} is not a git repository", path.display())?;
+    let options = gix::open::Options::default().config_overrides([DELTA_BASE_CACHE, OBJECT_CACHE]);
+    let repo =
+        ctx!(gix::discover_opts(path, Default::default(), options), "{} is not a git repository", path.display())?;
     Ok(repo)
 }
 
@@ -178,17 +187,50 @@ impl History {
                 infos.push(info.id);
             }
         }
-        let mut commits = Vec::with_capacity(infos.len());
-        let mut parents = Vec::with_capacity(infos.len());
+        // Reading commits and diffing their trees are independent per commit: both run on all cores, each
+        // thread with its own repository handle (and object caches).
+        let sync = repo.clone().into_sync();
+        type CommitRow = (CommitMeta, ObjectId, Option<ObjectId>, Vec<u8>);
+        let rows: Vec<CommitRow> = infos
+            .par_iter()
+            .map_init(
+                || sync.to_thread_local(),
+                |repo, &id| -> Result<CommitRow, GitError> {
+                    let commit = ctx!(repo.find_commit(id), "cannot read commit {id}")?;
+                    let meta = commit_meta(&commit)?;
+                    let tree = ctx!(commit.tree_id(), "commit {id}: no tree")?.detach();
+                    let parent = commit.parent_ids().next().map(|p| p.detach());
+                    Ok((meta, tree, parent, commit.message_raw_sloppy().to_vec()))
+                },
+            )
+            .collect::<Result<_, _>>()?;
+        let tree_of: HashMap<ObjectId, ObjectId> = infos.iter().zip(&rows).map(|(id, row)| (*id, row.1)).collect();
+        let diffs: Vec<Vec<(String, ObjectId)>> = rows
+            .par_iter()
+            .map_init(
+                || sync.to_thread_local(),
+                |repo, (_, tree, parent, _)| -> Result<Vec<(String, ObjectId)>, GitError> {
+                    let parent_tree = match parent {
+                        Some(p) => match tree_of.get(p) {
+                            Some(tree) => Some(*tree),
+                            // A parent outside the walk (the base of a range, or beyond a shallow boundary).
+                            None => repo.find_commit(*p).ok().and_then(|c| c.tree_id().ok()).map(|t| t.detach()),
+                        },
+                        None => None,
+                    };
+                    let mut added = Vec::new();
+                    diff_trees(repo, parent_tree, *tree, &mut Vec::new(), &mut |path, oid| {
+                        added.push((path.to_str_lossy().into_owned(), oid));
+                    })?;
+                    Ok(added)
+                },
+            )
+            .collect::<Result<_, _>>()?;
+        let mut commits = Vec::with_capacity(rows.len());
         let mut messages = Vec::new();
-        for id in infos {
-            let commit = ctx!(repo.find_commit(id), "cannot read commit {id}")?;
-            let meta = commit_meta(&commit)?;
-            let tree = ctx!(commit.tree_id(), "commit {id}: no tree")?.detach();
-            let parent = commit.parent_ids().next().map(|p| p.detach());
-            let text = commit.message_raw_sloppy().to_vec();
+        for (i, (meta, _, _, text)) in rows.into_iter().enumerate() {
             commits.push(meta);
-            parents.push((tree, parent, text));
+            messages.push(Message { kind: MessageKind::Commit, commit: i, text });
         }
         // Oldest first, so the first introduction of a blob at a path is the one recorded.
         let mut order: Vec<usize> = (0..commits.len()).collect();
@@ -196,26 +238,17 @@ impl History {
         let mut blobs: HashMap<ObjectId, Vec<Intro>> = HashMap::new();
         let mut blob_order: Vec<ObjectId> = Vec::new();
         for &i in &order {
-            let (tree, parent, _) = &parents[i];
-            let parent_tree = match parent {
-                Some(p) => repo.find_commit(*p).ok().and_then(|c| c.tree_id().ok()).map(|t| t.detach()),
-                None => None,
-            };
-            let mut prefix = Vec::new();
-            diff_trees(&repo, parent_tree, *tree, &mut prefix, &mut |path, oid| {
-                let intros = blobs.entry(oid).or_insert_with(|| {
-                    blob_order.push(oid);
+            for (path, oid) in &diffs[i] {
+                let intros = blobs.entry(*oid).or_insert_with(|| {
+                    blob_order.push(*oid);
                     Vec::new()
                 });
-                if !intros.iter().any(|intro| intro.path == path) {
-                    intros.push(Intro { path: path.to_string(), commit: i });
+                if !intros.iter().any(|intro| &intro.path == path) {
+                    intros.push(Intro { path: path.clone(), commit: i });
                 }
-            })?;
+            }
         }
         let index_of: HashMap<String, usize> = commits.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
-        for (i, (_, _, text)) in parents.into_iter().enumerate() {
-            messages.push(Message { kind: MessageKind::Commit, commit: i, text });
-        }
         for (target, text) in tag_messages {
             if let Some(&commit) = index_of.get(&target.to_string()) {
                 messages.push(Message { kind: MessageKind::Tag, commit, text });
@@ -226,7 +259,7 @@ impl History {
         let head_branch = repo.head_name().ok().flatten().map(|n| n.as_bstr().to_str_lossy().into_owned());
         let root = repo.workdir().unwrap_or_else(|| repo.git_dir()).to_path_buf();
         let blobs = blob_order.into_iter().map(|oid| (oid, blobs.remove(&oid).unwrap_or_default())).collect();
-        Ok(History { repo: repo.into_sync(), commits, blobs, messages, head_tree, head_commit, head_branch, root })
+        Ok(History { repo: sync, commits, blobs, messages, head_tree, head_commit, head_branch, root })
     }
 
     /// Reads every blob (in parallel) and calls `visit` with its bytes, whether they are binary, and its
