@@ -3,6 +3,7 @@
 # in the same run, and prints wall time, peak memory, MB/s and keyhound's ratio to betterleaks.
 #
 #   benches/compare.sh [DIR] [RUNS]
+#   benches/compare.sh --git REPO [RUNS]      full-history scans of a git repository instead
 #
 # DIR defaults to the cargo registry's unpacked crate sources (~/.cargo/registry/src: hundreds of MB of
 # real code after a build). RUNS (default 3) is the number of timed runs per tool; the best is reported,
@@ -10,6 +11,8 @@
 # (../shared/tools/install-peers.sh installs them). Start-up is timed on one small file.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+mode=dir
+if [ "${1:-}" = "--git" ]; then mode=git; shift; fi
 dir=${1:-$HOME/.cargo/registry/src}
 runs=${2:-3}
 export PATH="$PATH:$HOME/.local/peers/bin"
@@ -37,6 +40,15 @@ best_of() {
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+if [ "$mode" = git ]; then
+  echo "== full git history, each tool at its defaults"
+  best_of "keyhound" "$kh" scan --git "$dir" -q --format json --output "$tmp/kh.json"
+  have betterleaks && best_of "betterleaks" betterleaks git "$dir" --no-banner --exit-code 0 -o "$tmp/bl.json"
+  have gitleaks && best_of "gitleaks" gitleaks git "$dir" --no-banner --exit-code 0 -r "$tmp/gl.json"
+  have kingfisher && best_of "kingfisher" kingfisher scan "$dir" --no-validate --no-update-check --format json -o "$tmp/kf.json"
+  [ -n "${WALL[betterleaks]:-}" ] && printf '\n%-34s %.2fx\n' "keyhound / betterleaks" "$(awk "BEGIN{print ${WALL[keyhound]}/${WALL[betterleaks]}}")"
+  exit 0
+fi
 echo "== directory scan, each tool at its defaults"
 best_of "keyhound" "$kh" scan "$dir" -q --format json --output "$tmp/kh.json"
 best_of "keyhound --all-files --no-ignore" "$kh" scan "$dir" -q --all-files --no-ignore --format json --output "$tmp/kh2.json"
