@@ -273,3 +273,21 @@ fn not_a_repository_or_a_bad_revision_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
 }
+
+#[test]
+fn all_objects_also_scans_unreachable_blobs() {
+    let dir = repo();
+    commit_file(dir.path(), "README.md", "hello\n", "init");
+    let loose = dir.path().join("loose.env");
+    std::fs::write(&loose, format!("GITHUB_TOKEN={GH}\n")).unwrap();
+    let id = git(dir.path(), &["hash-object", "-w", "loose.env"]);
+    std::fs::remove_file(&loose).unwrap();
+    let (code, _, _) = scan(dir.path(), &["--git", "."]);
+    assert_eq!(code, 0, "no ref reaches the blob");
+    let (code, doc, _) = scan(dir.path(), &["--git", ".", "--all-objects"]);
+    assert_eq!(code, 1);
+    let f = &findings(&doc)[0];
+    assert!(f["path"].is_null() && f["commit"].is_null());
+    let out = kh().current_dir(dir.path()).args(["scan", "--git", ".", "--all-objects"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("keyhound-blob:{id}")));
+}

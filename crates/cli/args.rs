@@ -139,6 +139,9 @@ pub struct ScanArgs {
     /// ref, each unique blob once, plus commit and tag messages.
     #[arg(long)]
     pub git: bool,
+    /// With --git: also scan blobs that no ref reaches (dangling or unreachable objects).
+    #[arg(long, requires = "git")]
+    pub all_objects: bool,
     /// With --git: only the history reachable from this ref.
     #[arg(long, value_name = "REF", requires = "git")]
     pub branch: Option<String>,

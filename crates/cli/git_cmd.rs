@@ -24,9 +24,19 @@ fn attach(finding: &mut Finding, commit: &CommitMeta) {
 /// `--git`, `--range`, `--since`: every blob the selected commits introduced, once, plus their messages.
 pub fn scan_history(args: &ScanArgs, collector: &Collector, stats: &WalkStats) -> Result<VersionControl> {
     let range = args.range.clone().or_else(|| args.since.as_ref().map(|rev| format!("{rev}..HEAD")));
-    let history = History::open(&repo_path(args), &HistoryOptions { branch: args.branch.clone(), range })?;
-    history.scan_blobs(args.max_file_size, stats, &|data, binary, intros| {
-        let Some(first) = intros.first() else { return };
+    let options = HistoryOptions { branch: args.branch.clone(), range, all_objects: args.all_objects };
+    let history = History::open(&repo_path(args), &options)?;
+    history.scan_blobs(args.max_file_size, stats, &|id, data, binary, intros| {
+        let Some(first) = intros.first() else {
+            // An unreachable blob (--all-objects): no path, no commit; named by its id.
+            let name = format!("keyhound-blob:{id}");
+            let blob = Blob { path: &name, rel_path: &name, data: Some(data), binary };
+            let mut found = collector.content_findings(&blob, "git-blob");
+            for f in &mut found {
+                f.path = None;
+            }
+            return collector.push(found);
+        };
         let blob = Blob { path: &first.path, rel_path: &first.path, data: Some(data), binary };
         let content = collector.content_findings(&blob, "git-blob");
         let mut found = Vec::new();

@@ -134,7 +134,11 @@ pub fn write_sarif(
                     }
                 }
             });
-            if f.path.is_none() {
+            if f.path.is_none() && f.commit.is_none() {
+                // An unreachable git blob: named by its id.
+                let name = f.rel_path.clone().unwrap_or_default();
+                location["physicalLocation"]["artifactLocation"] = json!({ "uri": name });
+            } else if f.path.is_none() {
                 // A commit or tag message: the location is the commit.
                 let commit = f.commit.clone().unwrap_or_default();
                 location["physicalLocation"]["artifactLocation"] =

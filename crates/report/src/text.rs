@@ -26,7 +26,7 @@ pub fn write_text(out: &mut dyn Write, findings: &[Finding], style: TextStyle) -
         let header = match (&f.path, &f.commit) {
             (Some(path), _) => path.clone(),
             (None, Some(commit)) => format!("commit {} ({})", short(commit), f.source.replace('-', " ")),
-            (None, None) => "<stdin>".to_string(),
+            (None, None) => f.rel_path.clone().unwrap_or_else(|| "<stdin>".to_string()),
         };
         let path = header.as_str();
         if current.as_deref() != Some(path) {

@@ -65,7 +65,7 @@ pub struct Message {
 }
 
 /// Called with a blob's bytes, whether they are binary, and where the blob was introduced.
-pub type BlobVisitor<'a> = dyn Fn(&[u8], bool, &[Intro]) + Sync + 'a;
+pub type BlobVisitor<'a> = dyn Fn(&ObjectId, &[u8], bool, &[Intro]) + Sync + 'a;
 
 /// What part of the history to read.
 #[derive(Debug, Clone, Default)]
@@ -74,6 +74,9 @@ pub struct HistoryOptions {
     pub branch: Option<String>,
     /// Only the commits of `BASE..HEAD` (what a push or pull request introduced).
     pub range: Option<String>,
+    /// Also every blob in the object database that no ref reaches (dangling, unreachable); such blobs
+    /// have no path and no commit.
+    pub all_objects: bool,
 }
 
 /// The blobs and messages of a history, ready to be scanned.
@@ -248,6 +251,17 @@ impl History {
                 }
             }
         }
+        if options.all_objects {
+            let all = ctx!(repo.objects.iter(), "cannot list the object database")?;
+            for id in all {
+                let id = ctx!(id, "cannot list the object database")?;
+                let is_blob = repo.find_header(id).is_ok_and(|h| h.kind() == gix::object::Kind::Blob);
+                if is_blob && !blobs.contains_key(&id) {
+                    blobs.insert(id, Vec::new());
+                    blob_order.push(id);
+                }
+            }
+        }
         let index_of: HashMap<String, usize> = commits.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
         for (target, text) in tag_messages {
             if let Some(&commit) = index_of.get(&target.to_string()) {
@@ -283,7 +297,7 @@ impl History {
                         } else {
                             stats.add_scanned(object.data.len() as u64);
                         }
-                        visit(&object.data, binary, intros);
+                        visit(oid, &object.data, binary, intros);
                     }
                     Err(e) => stats.add_error(format!("blob {oid}: {e}")),
                 }
