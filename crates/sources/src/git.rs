@@ -97,13 +97,10 @@ pub struct History {
 
 /// Bytes each thread may keep of decoded delta bases: blobs of one file's history are deltas of each other,
 /// so a warm cache of bases saves re-inflating them for every version.
-const DELTA_BASE_CACHE: &str = "gitoxide.core.deltaBaseCacheLimit=96m";
-/// Bytes of decoded objects kept by id: walking commits oldest first, a commit's parent tree is the tree
-/// the previous step just decoded.
-const OBJECT_CACHE: &str = "gitoxide.objects.cacheLimit=64m";
+const DELTA_BASE_CACHE: &str = "core.deltaBaseCacheLimit=96m";
 
 fn open(path: &Path) -> Result<gix::Repository, GitError> {
-    let options = gix::open::Options::default().config_overrides([DELTA_BASE_CACHE, OBJECT_CACHE]);
+    let options = gix::open::Options::default().config_overrides([DELTA_BASE_CACHE]);
     let repo =
         ctx!(gix::discover_opts(path, Default::default(), options), "{} is not a git repository", path.display())?;
     Ok(repo)
