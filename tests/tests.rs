@@ -7,4 +7,5 @@ mod bad_input;
 mod git;
 mod outputs;
 mod rules;
+mod suppress;
 mod walk;

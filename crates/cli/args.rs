@@ -14,7 +14,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, directories or stdin (`-`) for secrets. Exit 0: none found, 1: findings, 2: error.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List or check detection rules.
     Rules {
         #[command(subcommand)]
@@ -155,6 +155,21 @@ pub struct ScanArgs {
     /// (pre-commit).
     #[arg(long, conflicts_with_all = ["git", "range", "since"])]
     pub staged: bool,
+    /// Report only findings that are not in this baseline (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings (fingerprints, no secrets) as a baseline in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Also list findings suppressed by inline markers, .keyhoundignore or the baseline.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// List .keyhoundignore and baseline entries that matched no finding.
+    #[arg(long)]
+    pub report_unused_ignores: bool,
+    /// Accepted for gitleaks users; redaction is already the default.
+    #[arg(long)]
+    pub redact: bool,
     /// Do not print the summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -4,6 +4,7 @@ mod config;
 mod git_cmd;
 mod rules_cmd;
 mod scan_cmd;
+mod suppress;
 
 use std::process::ExitCode;
 

@@ -83,6 +83,11 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     if !args.show_secrets {
         crate::git_cmd::redact_summaries(&mut findings);
     }
+    crate::suppress::apply(args, &roots, &mut findings)?;
+    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+    if !args.show_suppressed {
+        findings.retain(|f| f.suppressed.is_none());
+    }
     findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id)));
     let summary = Summary {
         files_scanned: stats.files(),
@@ -92,7 +97,8 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
             .filter(|r| stats.skipped(**r) > 0)
             .map(|r| (r.name().to_string(), stats.skipped(*r)))
             .collect(),
-        findings: findings.len(),
+        findings: findings.len() - if args.show_suppressed { suppressed } else { 0 },
+        suppressed,
         rules: scanner.rules().len(),
         seconds: started.elapsed().as_secs_f64(),
     };
@@ -112,7 +118,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         eprintln!("keyhound: error: {} entries could not be read (--strict)", errors.len());
         return Ok(crate::EXIT_ERROR);
     }
-    Ok(if findings.is_empty() { 0 } else { args.exit_code })
+    Ok(if summary.findings == 0 { 0 } else { args.exit_code })
 }
 
 /// Turns engine matches into findings, from any number of walker threads.
@@ -192,6 +198,9 @@ impl Collector<'_> {
                 );
                 f.encoding = m.decoded.then(|| "base64".to_string());
                 f.secret_value = m.secret.clone();
+                if keyhound_report::has_inline_marker(line) {
+                    f.suppressed = Some("inline".into());
+                }
                 found.push(f);
             }
         }
@@ -240,6 +249,7 @@ impl Collector<'_> {
             date: None,
             summary: None,
             in_head: None,
+            suppressed: None,
             secret_value: Vec::new(),
         }
     }
@@ -363,13 +373,18 @@ fn summary_line(s: &Summary) -> String {
         format!("; skipped {}", parts.join(", "))
     };
     format!(
-        "keyhound: {} files ({}) scanned in {:.2}s{}; {} finding{}",
+        "keyhound: {} files ({}) scanned in {:.2}s{}; {} finding{}{}",
         s.files_scanned,
         human_bytes(s.bytes_scanned),
         s.seconds,
         skipped,
         s.findings,
-        if s.findings == 1 { "" } else { "s" }
+        if s.findings == 1 { "" } else { "s" },
+        if s.suppressed > 0 {
+            format!(" ({} suppressed; --show-suppressed lists them)", s.suppressed)
+        } else {
+            String::new()
+        }
     )
 }
 

@@ -68,6 +68,10 @@ pub struct Finding {
     /// Whether the secret is still in the file at this path in HEAD.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_head: Option<bool>,
+    /// Why the finding is not counted (`inline`, `ignore-file`, `baseline`), when it is suppressed; only
+    /// listed with `--show-suppressed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
     /// The secret's value, for comparisons inside keyhound; never serialized.
     #[serde(skip)]
     pub secret_value: Vec<u8>,
@@ -81,6 +85,8 @@ pub struct Summary {
     /// Skipped entries by reason (too_large, binary, ignored, excluded, allowlisted, unreadable, ...).
     pub skipped: BTreeMap<String, u64>,
     pub findings: usize,
+    /// Findings acknowledged by an inline marker, `.keyhoundignore` or a baseline.
+    pub suppressed: usize,
     pub rules: usize,
     pub seconds: f64,
 }

@@ -58,6 +58,9 @@ pub fn write_text(out: &mut dyn Write, findings: &[Finding], style: TextStyle) -
             f.confidence,
             paint("1", &f.secret),
         )?;
+        if let Some(reason) = &f.suppressed {
+            writeln!(out, "      (suppressed: {reason})")?;
+        }
         let snippet = f.snippet.trim();
         let snippet: String = snippet.chars().take(160).collect();
         writeln!(out, "      {}", paint("2", &snippet))?;
