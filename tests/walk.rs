@@ -109,3 +109,42 @@ fn exit_code_flag_changes_only_the_findings_code() {
     let clean = tree(&[("a.txt", "hello\n")]);
     kh().current_dir(clean.path()).args(["scan", ".", "--exit-code", "7"]).assert().code(0);
 }
+
+#[test]
+fn config_init_writes_a_starter_that_loads() {
+    let dir = tree(&[("a.txt", "hello\n")]);
+    kh().current_dir(dir.path()).args(["config", "init"]).assert().code(0);
+    assert!(dir.path().join(".keyhound.yaml").is_file());
+    kh().current_dir(dir.path()).args(["scan", "."]).assert().code(0);
+    kh().current_dir(dir.path()).args(["config", "init"]).assert().code(2);
+}
+
+#[test]
+fn config_disables_rules_adds_rule_files_and_allowlists_values() {
+    let rule = "rules:\n  - id: acme-token\n    name: Acme token\n    provider: acme\n    kind: api-key\n    confidence: high\n    severity: high\n    keywords: [acme_]\n    pattern: '\\b(?P<secret>acme_[a-z0-9]{24})\\b'\n";
+    let dir = tree(&[
+        (".keyhound/acme.yaml", rule),
+        ("app.env", &format!("ACME=acme_q8w7e6r5t4y3u2i1o9p8a7s6\nGITHUB_TOKEN={GH}\nSLACK={SLACK}\n")),
+    ]);
+    write(
+        dir.path(),
+        ".keyhound.yaml",
+        b"rules: [.keyhound/acme.yaml]\ndisable: [github-pat-classic]\nallowlist:\n  values: ['^xoxb-2741938465-']\n",
+    );
+    let (code, doc, _) = scan_json(dir.path(), &["."]);
+    assert_eq!(code, 1);
+    let rules = rules_at(&doc, "app.env");
+    assert!(rules.contains(&"acme-token".to_string()), "{doc}");
+    assert!(!rules.iter().any(|r| r.starts_with("github-") || r.starts_with("slack-")), "{rules:?}");
+    assert_eq!(doc["summary"]["suppressed"], 1, "the allowlisted Slack value");
+}
+
+#[test]
+fn keyhound_config_env_names_the_config_file() {
+    let dir = tree(&[("fixtures/a.env", &format!("GITHUB_TOKEN={GH}\n"))]);
+    let config = dir.path().join("elsewhere.yaml");
+    std::fs::write(&config, "allowlist:\n  paths: ['fixtures/**']\nmin_confidence: high\nmax_file_size: 1M\n").unwrap();
+    let out = kh().current_dir(dir.path()).env("KEYHOUND_CONFIG", &config).args(["scan", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    kh().current_dir(dir.path()).args(["scan", "."]).assert().code(1);
+}

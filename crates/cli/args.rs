@@ -20,6 +20,27 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Work with the .keyhound.yaml config file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented starter .keyhound.yaml in the current directory.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Print the starter config instead of writing .keyhound.yaml.
+    #[arg(long)]
+    pub stdout: bool,
+    /// Overwrite an existing .keyhound.yaml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,7 +100,8 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MinConfidence {
     Low,
     Medium,
@@ -105,15 +127,15 @@ pub struct ScanArgs {
     /// The path to report for stdin input (path rules and allowlists apply to it).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Config file (default: .keyhound.yaml at the root of the scanned tree).
+    /// Config file (default: $KEYHOUND_CONFIG, else .keyhound.yaml at the root of the scanned tree).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Skip files larger than this (bytes, or with K/M/G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
-    pub max_file_size: u64,
+    /// Skip files larger than this (bytes, or with K/M/G suffix; default 100M, or the config's).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     /// Also scan files that .gitignore/.ignore exclude.
     #[arg(long)]
     pub no_ignore: bool,
@@ -129,9 +151,9 @@ pub struct ScanArgs {
     /// Exit 2 when any file could not be read.
     #[arg(long)]
     pub strict: bool,
-    /// Report only findings at or above this confidence.
-    #[arg(long, value_enum, default_value_t = MinConfidence::Low)]
-    pub min_confidence: MinConfidence,
+    /// Report only findings at or above this confidence (default low, or the config's).
+    #[arg(long, value_enum)]
+    pub min_confidence: Option<MinConfidence>,
     /// Colour in text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

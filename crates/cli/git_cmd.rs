@@ -22,11 +22,16 @@ fn attach(finding: &mut Finding, commit: &CommitMeta) {
 }
 
 /// `--git`, `--range`, `--since`: every blob the selected commits introduced, once, plus their messages.
-pub fn scan_history(args: &ScanArgs, collector: &Collector, stats: &WalkStats) -> Result<VersionControl> {
+pub fn scan_history(
+    args: &ScanArgs,
+    max_file_size: u64,
+    collector: &Collector,
+    stats: &WalkStats,
+) -> Result<VersionControl> {
     let range = args.range.clone().or_else(|| args.since.as_ref().map(|rev| format!("{rev}..HEAD")));
     let options = HistoryOptions { branch: args.branch.clone(), range, all_objects: args.all_objects };
     let history = History::open(&repo_path(args), &options)?;
-    history.scan_blobs(args.max_file_size, stats, &|id, data, binary, intros| {
+    history.scan_blobs(max_file_size, stats, &|id, data, binary, intros| {
         let Some(first) = intros.first() else {
             // An unreachable blob (--all-objects): no path, no commit; named by its id.
             let name = format!("keyhound-blob:{id}");

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, RulesCommand};
+use args::{Cli, Command, ConfigCommand, RulesCommand};
 
 /// Exit code for errors (bad flags, unreadable rule files, unwritable output).
 pub const EXIT_ERROR: u8 = 2;
@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Scan(scan) => scan_cmd::run(scan),
         Command::Rules { command: RulesCommand::List(list) } => rules_cmd::list(list),
         Command::Rules { command: RulesCommand::Check(check) } => rules_cmd::check(check),
+        Command::Config { command: ConfigCommand::Init(init) } => config::init(init),
     };
     match result {
         Ok(code) => ExitCode::from(code),

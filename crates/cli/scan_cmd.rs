@@ -15,13 +15,26 @@ use crate::args::{ColorChoice, MinConfidence, OutputFormat, ScanArgs};
 use crate::config::Config;
 use crate::rules_cmd::load_rules;
 
+/// Files larger than this are skipped unless `--max-file-size` or the config says otherwise.
+const DEFAULT_MAX_FILE_SIZE: u64 = 100 * 1024 * 1024;
+
 pub fn run(args: &ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let roots: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let config = Config::discover(args.config.as_deref(), &roots)?;
-    let rules = load_rules(&args.source)?;
+    let mut source = args.source.clone();
+    source.rules.extend(config.rule_paths());
+    let mut rules = load_rules(&source)?;
+    for id in &config.disable {
+        if !rules.rules.iter().any(|r| &r.id == id) {
+            eprintln!("keyhound: warning: {}: disable: no rule `{id}`", config.file);
+        }
+    }
+    rules.rules.retain(|r| !config.disable.contains(&r.id));
     let scanner = Scanner::new(rules.rules);
-    let min_confidence = match args.min_confidence {
+    let max_file_size = args.max_file_size.or(config.max_file_size()?).unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let allowlisted_value = config.value_allowlist()?;
+    let min_confidence = match args.min_confidence.or(config.min_confidence).unwrap_or(MinConfidence::Low) {
         MinConfidence::Low => Confidence::Low,
         MinConfidence::Medium => Confidence::Medium,
         MinConfidence::High => Confidence::High,
@@ -38,7 +51,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         no_ignore: args.no_ignore,
         all_files: args.all_files,
         follow_links: args.follow,
-        max_file_size: args.max_file_size,
+        max_file_size,
         threads: args.threads.unwrap_or(0),
         allowlist: allowlist.clone(),
     };
@@ -70,7 +83,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         let result = if args.staged {
             crate::git_cmd::scan_staged(args, &collector, &stats).map(|()| None)
         } else if args.git || args.range.is_some() || args.since.is_some() {
-            crate::git_cmd::scan_history(args, &collector, &stats).map(Some)
+            crate::git_cmd::scan_history(args, max_file_size, &collector, &stats).map(Some)
         } else {
             walk(&file_roots, &options, &stats, &|blob| collector.visit(blob, "file"));
             Ok(None)
@@ -82,6 +95,11 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     let mut findings = collector.findings.into_inner().unwrap_or_else(|e| e.into_inner());
     if !args.show_secrets {
         crate::git_cmd::redact_summaries(&mut findings);
+    }
+    for f in findings.iter_mut() {
+        if f.suppressed.is_none() && !f.secret_value.is_empty() && allowlisted_value(&f.secret_value) {
+            f.suppressed = Some("allowlist".into());
+        }
     }
     crate::suppress::apply(args, &roots, &mut findings)?;
     let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
