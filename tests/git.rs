@@ -291,3 +291,31 @@ fn all_objects_also_scans_unreachable_blobs() {
     let out = kh().current_dir(dir.path()).args(["scan", "--git", ".", "--all-objects"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("keyhound-blob:{id}")));
 }
+
+#[test]
+fn pre_push_scans_the_pushed_commits_or_a_new_branch_not_on_any_remote() {
+    let origin = repo();
+    commit_file(origin.path(), "old.env", &format!("SLACK_BOT_TOKEN={SLACK}\n"), "old");
+    let clone = tempfile::tempdir().unwrap();
+    git(clone.path(), &["clone", "-q", &format!("file://{}", origin.path().display()), "c"]);
+    let c = clone.path().join("c");
+    git(&c, &["config", "user.name", "Jane Doe"]);
+    git(&c, &["config", "user.email", "jane@example.org"]);
+    let from = git(&c, &["rev-parse", "HEAD"]);
+    commit_file(&c, "new.env", &format!("GITHUB_TOKEN={GH}\n"), "new");
+    let to = git(&c, &["rev-parse", "HEAD"]);
+    let run = |from: &str| {
+        let out = kh()
+            .current_dir(&c)
+            .args(["scan", "--pre-push", "--format", "json"])
+            .env("PRE_COMMIT_FROM_REF", from)
+            .env("PRE_COMMIT_TO_REF", &to)
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), paths(&doc))
+    };
+    assert_eq!(run(&from), (Some(1), vec!["new.env".to_string()]));
+    // A new branch (the all-zero "from"): only what origin/* does not have.
+    assert_eq!(run(&"0".repeat(40)), (Some(1), vec!["new.env".to_string()]));
+}

@@ -173,6 +173,10 @@ pub struct ScanArgs {
     /// Scan only what the commits after REV introduced: REV..HEAD (implies --git).
     #[arg(long, value_name = "REV", conflicts_with_all = ["branch", "range"])]
     pub since: Option<String>,
+    /// pre-push hook: scan the commits being pushed, from pre-commit's PRE_COMMIT_FROM_REF and
+    /// PRE_COMMIT_TO_REF (a new branch: the commits no remote-tracking ref has yet).
+    #[arg(long, conflicts_with_all = ["git", "range", "since", "branch"])]
+    pub pre_push: bool,
     /// Scan what the index would commit, reporting only secrets that the staged change introduces
     /// (pre-commit).
     #[arg(long, conflicts_with_all = ["git", "range", "since"])]

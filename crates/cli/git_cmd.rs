@@ -28,8 +28,22 @@ pub fn scan_history(
     collector: &Collector,
     stats: &WalkStats,
 ) -> Result<VersionControl> {
-    let range = args.range.clone().or_else(|| args.since.as_ref().map(|rev| format!("{rev}..HEAD")));
-    let options = HistoryOptions { branch: args.branch.clone(), range, all_objects: args.all_objects };
+    let mut range = args.range.clone().or_else(|| args.since.as_ref().map(|rev| format!("{rev}..HEAD")));
+    let mut hide_remote_refs = false;
+    if args.pre_push {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let to = var("PRE_COMMIT_TO_REF").unwrap_or_else(|| "HEAD".into());
+        match var("PRE_COMMIT_FROM_REF").filter(|from| from.bytes().any(|b| b != b'0')) {
+            Some(from) => range = Some(format!("{from}..{to}")),
+            // A new branch: everything no remote-tracking ref has yet.
+            None => {
+                range = Some(format!("..{to}"));
+                hide_remote_refs = true;
+            }
+        }
+    }
+    let options =
+        HistoryOptions { branch: args.branch.clone(), range, hide_remote_refs, all_objects: args.all_objects };
     let history = History::open(&repo_path(args), &options)?;
     history.scan_blobs(max_file_size, stats, &|id, data, binary, intros| {
         let Some(first) = intros.first() else {

@@ -82,7 +82,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         }
         let result = if args.staged {
             crate::git_cmd::scan_staged(args, &collector, &stats).map(|()| None)
-        } else if args.git || args.range.is_some() || args.since.is_some() {
+        } else if args.git || args.pre_push || args.range.is_some() || args.since.is_some() {
             crate::git_cmd::scan_history(args, max_file_size, &collector, &stats).map(Some)
         } else {
             walk(&file_roots, &options, &stats, &|blob| collector.visit(blob, "file"));

@@ -74,6 +74,9 @@ pub struct HistoryOptions {
     pub branch: Option<String>,
     /// Only the commits of `BASE..HEAD` (what a push or pull request introduced).
     pub range: Option<String>,
+    /// Hide every commit reachable from a remote-tracking ref (`refs/remotes/*`): with a range whose base
+    /// is empty (`..TO`), the commits of a new branch that no remote has yet.
+    pub hide_remote_refs: bool,
     /// Also every blob in the object database that no ref reaches (dangling, unreachable); such blobs
     /// have no path and no commit.
     pub all_objects: bool,
@@ -132,8 +135,12 @@ impl History {
             let (base, head) = range.split_once("..").unwrap_or((range.as_str(), "HEAD"));
             let head = if head.is_empty() { "HEAD" } else { head };
             let head_id = resolve(&repo, head)?;
+            if base.is_empty() {
+                tips.push(head_id);
+            }
             let base_id = match repo.rev_parse_single(base) {
-                Ok(id) => id.detach(),
+                _ if base.is_empty() => None,
+                Ok(id) => Some(id.detach()),
                 Err(e) => {
                     let shallow = repo.is_shallow().unwrap_or(false);
                     return Err(GitError(if shallow {
@@ -146,8 +153,10 @@ impl History {
                     }));
                 }
             };
-            tips.push(head_id);
-            hidden.push(base_id);
+            if let Some(base_id) = base_id {
+                tips.push(head_id);
+                hidden.push(base_id);
+            }
         } else if let Some(branch) = &options.branch {
             tips.push(resolve(&repo, branch)?);
         } else {
@@ -174,12 +183,22 @@ impl History {
                 tips.push(head.detach());
             }
         }
+        if options.hide_remote_refs {
+            let refs = ctx!(repo.references(), "cannot read references")?;
+            for reference in ctx!(refs.remote_branches(), "cannot read remote references")? {
+                if let Ok(id) =
+                    reference.map_err(|e| e.to_string()).and_then(|mut r| r.peel_to_id().map_err(|e| e.to_string()))
+                {
+                    hidden.push(id.detach());
+                }
+            }
+        }
         tips.sort();
         tips.dedup();
 
         let mut infos = Vec::new();
         // BASE == HEAD (a push of nothing new) is an empty range, not an error.
-        let empty_range = hidden.len() == 1 && tips == hidden;
+        let empty_range = !hidden.is_empty() && tips.iter().all(|t| hidden.contains(t));
         if !tips.is_empty() && !empty_range {
             let walk = ctx!(repo.rev_walk(tips.clone()).with_hidden(hidden.clone()).all(), "cannot walk history")?;
             for info in walk {
