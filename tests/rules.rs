@@ -73,3 +73,38 @@ fn rules_check_reports_a_failing_example() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("acme-token: example does not match: acme_tooshort"), "{text}");
 }
+
+const GITLEAKS_TOML: &str = r#"title = "acme"
+[extend]
+useDefault = true
+[[rules]]
+id = "acme-internal-token"
+description = "ACME internal service token"
+regex = '''\b(acme_[a-z0-9]{32})\b'''
+secretGroup = 1
+keywords = ["acme_"]
+[[rules]]
+id = "no-keywords"
+regex = '''corp-[0-9]{8}-(?P<x>[A-Z]{6})'''
+secretGroup = 1
+"#;
+
+#[test]
+fn gitleaks_config_rules_are_honoured_directly_and_through_import() {
+    let dir = tree(&[
+        (".gitleaks.toml", GITLEAKS_TOML),
+        ("t/app.py", "client = Client(token=\"acme_q7w2e9r4t1y8u3i6o5p0a2s7d4f1g8h3\")\nid = 'corp-20240501-QWERTZ'\n"),
+    ]);
+    let (code, doc, stderr) = scan_json(dir.path(), &["t", "--rules", ".gitleaks.toml", "--no-builtin-rules"]);
+    assert_eq!(code, 1, "{stderr}");
+    let mut rules = rules_at(&doc, "t/app.py");
+    rules.sort();
+    assert_eq!(rules, vec!["acme-internal-token".to_string(), "no-keywords".to_string()]);
+    assert!(stderr.contains("[extend]") && stderr.contains("no keywords"), "{stderr}");
+    let out =
+        kh().current_dir(dir.path()).args(["rules", "import", ".gitleaks.toml", "-o", "acme.yaml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, doc, _) = scan_json(dir.path(), &["t", "--rules", "acme.yaml", "--no-builtin-rules"]);
+    assert_eq!(code, 1);
+    assert!(rules_at(&doc, "t/app.py").contains(&"acme-internal-token".to_string()));
+}

@@ -49,6 +49,17 @@ pub enum RulesCommand {
     List(ListArgs),
     /// Run every rule's examples and negative examples; with FILEs, only the rules in those files.
     Check(CheckArgs),
+    /// Translate a gitleaks / betterleaks TOML config's custom rules into keyhound rule YAML.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The .gitleaks.toml or .betterleaks.toml to read.
+    pub file: PathBuf,
+    /// Write the YAML to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Where rules come from; shared by every command that loads rules.

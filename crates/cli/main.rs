@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Scan(scan) => scan_cmd::run(scan),
         Command::Rules { command: RulesCommand::List(list) } => rules_cmd::list(list),
         Command::Rules { command: RulesCommand::Check(check) } => rules_cmd::check(check),
+        Command::Rules { command: RulesCommand::Import(import) } => rules_cmd::import(import),
         Command::Config { command: ConfigCommand::Init(init) } => config::init(init),
     };
     match result {

@@ -1,9 +1,9 @@
 //! `keyhound rules list` and `keyhound rules check`.
-use anyhow::Result;
+use anyhow::{Context, Result};
 use keyhound_engine::{check_rule, Scanner};
 use keyhound_rules::RuleSet;
 
-use crate::args::{CheckArgs, ListArgs, ListFormat, RuleSource};
+use crate::args::{CheckArgs, ImportArgs, ListArgs, ListFormat, RuleSource};
 
 /// Loads the built-in rules (unless disabled) and every `--rules` path; prints load warnings on stderr.
 pub fn load_rules(source: &RuleSource) -> Result<RuleSet> {
@@ -69,4 +69,22 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
     let checked = scanner.rules().len();
     println!("{checked} rules checked, {} passed, {failed} failed", checked - failed);
     Ok(if failed == 0 { 0 } else { crate::EXIT_ERROR })
+}
+
+pub fn import(args: &ImportArgs) -> Result<u8> {
+    let name = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {name}"))?;
+    let (yaml, warnings) = keyhound_rules::import_gitleaks(&name, &text)?;
+    // The translation must load as keyhound rules before it is handed out.
+    let mut check = RuleSet::default();
+    check.add_yaml(&name, &yaml, false)?;
+    for warning in warnings.iter().chain(&check.warnings) {
+        eprintln!("keyhound: warning: {warning}");
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, &yaml).with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{yaml}"),
+    }
+    eprintln!("keyhound: imported {} rules from {name}", check.rules.len());
+    Ok(0)
 }

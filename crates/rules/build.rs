@@ -5,11 +5,15 @@ use std::fmt::Write as _;
 use std::{env, fs, path::Path, path::PathBuf};
 
 #[allow(dead_code)]
+#[path = "src/import.rs"]
+mod import;
+#[allow(dead_code)]
 #[path = "src/model.rs"]
 mod model;
 #[allow(dead_code)]
 #[path = "src/parse.rs"]
 mod parse;
+use parse::RuleError;
 /// Stands in for the generated module while the generator itself is being built.
 #[allow(dead_code)]
 mod builtin {

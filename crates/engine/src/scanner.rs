@@ -50,6 +50,8 @@ pub struct Scanner {
     keywords_dfa: OnceLock<Option<AhoCorasick>>,
     bytes_scanned: AtomicU64,
     keyword_rules: Vec<Vec<u32>>,
+    /// Content rules without keywords (imported ones): their regex runs on all content.
+    always: Vec<usize>,
     id: u64,
     paths: GlobSet,
     path_rules: Vec<usize>,
@@ -93,9 +95,13 @@ impl Scanner {
         let mut by_keyword = std::collections::HashMap::new();
         let mut paths = GlobSetBuilder::new();
         let mut path_rules = Vec::new();
+        let mut always = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             match &rule.target {
                 Target::Content(c) => {
+                    if c.keywords.is_empty() {
+                        always.push(i);
+                    }
                     for kw in &c.keywords {
                         let key = kw.to_ascii_lowercase();
                         let slot = *by_keyword.entry(key.clone()).or_insert_with(|| {
@@ -129,6 +135,7 @@ impl Scanner {
             keywords_dfa: OnceLock::new(),
             bytes_scanned: AtomicU64::new(0),
             keyword_rules,
+            always,
             id: NEXT_SCANNER_ID.fetch_add(1, Ordering::Relaxed),
             paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
             path_rules,
@@ -197,7 +204,10 @@ impl Scanner {
     }
 
     fn scan_into(&self, data: &[u8], out: &mut Vec<Match>) {
-        let Some(ac) = self.automaton(data.len()) else { return };
+        let ac = self.automaton(data.len());
+        if ac.is_none() && self.always.is_empty() {
+            return;
+        }
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             if scratch.scanner_id != self.id {
@@ -210,7 +220,7 @@ impl Scanner {
             }
             let mut hits = std::mem::take(&mut scratch.hits);
             hits.clear();
-            for hit in ac.find_overlapping_iter(data) {
+            for hit in ac.into_iter().flat_map(|ac| ac.find_overlapping_iter(data)) {
                 for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
                     hits.push((rule, hit.start(), hit.end()));
                 }
@@ -239,6 +249,10 @@ impl Scanner {
                 }
             }
             scratch.hits = hits;
+            for &rule in &self.always {
+                let content = self.rules[rule].content().expect("always-rules are content rules");
+                self.confirm(scratch, rule, content, data, 0..data.len(), out);
+            }
         });
     }
 

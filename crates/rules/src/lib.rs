@@ -12,9 +12,11 @@
 //! ```
 
 mod builtin;
+mod import;
 mod model;
 mod parse;
 
+pub use import::import_gitleaks;
 pub use model::{
     build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
 };

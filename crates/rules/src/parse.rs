@@ -99,7 +99,14 @@ impl RuleSet {
             return Ok(());
         }
         let text = std::fs::read_to_string(path).map_err(io)?;
-        self.add_yaml(&path.display().to_string(), &text, false)
+        let name = path.display().to_string();
+        if path.extension().is_some_and(|e| e == "toml") {
+            // A gitleaks / betterleaks config: its custom rules, translated.
+            let (yaml, warnings) = crate::import::import_gitleaks(&name, &text)?;
+            self.warnings.extend(warnings);
+            return self.add_yaml(&name, &yaml, false);
+        }
+        self.add_yaml(&name, &text, false)
     }
 
     /// Parses and validates one rule file's text. A user rule whose id equals a built-in's replaces it.
@@ -108,6 +115,12 @@ impl RuleSet {
         let mut index: HashMap<String, usize> = self.rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
         for raw_rule in raw.rules {
             let rule = validate(file, raw_rule, builtin)?;
+            if rule.content().is_some_and(|c| c.keywords.is_empty()) {
+                self.warnings.push(format!(
+                    "{}:{}: rule `{}` has no keywords: its regex runs on all content (slower); add keywords",
+                    file, rule.origin.line, rule.id
+                ));
+            }
             if !builtin && (rule.examples.is_empty() || rule.negative_examples.is_empty()) {
                 self.warnings.push(format!(
                     "{}:{}: rule `{}` has no {}; add some so `keyhound rules check` can test it",
@@ -235,7 +248,7 @@ fn validate(file: &str, raw: RawRule, builtin: bool) -> Result<Rule, RuleError> 
             Target::Path { path: raw.path.into_iter().map(|g| g.value).collect() }
         }
         (Some(pattern), true) => {
-            if raw.keywords.is_empty() || raw.keywords.iter().any(|k| k.is_empty()) {
+            if raw.keywords.iter().any(|k| k.is_empty()) || (builtin && raw.keywords.is_empty()) {
                 return Err(cx.err(line, "keywords", "at least one non-empty keyword is required"));
             }
             if !builtin {
