@@ -3,6 +3,7 @@
 
 mod support;
 
+mod action;
 mod bad_input;
 mod git;
 mod outputs;
