@@ -61,3 +61,20 @@ fn unused_ignore_entries_are_reported_when_asked() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("unused ignore entry") && stderr.contains(".keyhoundignore:1"), "{stderr}");
 }
+
+#[test]
+fn gitleaksignore_entries_resolve_to_the_finding_at_that_position() {
+    let toml = "[[rules]]\nid = \"acme-token\"\nregex = '''\\b(acme_[a-z0-9]{24})\\b'''\nkeywords = [\"acme_\"]\n";
+    let dir = tree(&[
+        (".gitleaks.toml", toml),
+        ("app.env", "A=acme_q8w7e6r5t4y3u2i1o9p8a7s6\nB=acme_z1x2c3v4b5n6m7q8w9e0r1t2\n"),
+        (".gitleaksignore", "app.env:acme-token:1\nother.env:acme-token:9\n"),
+    ]);
+    let (code, doc, stderr) =
+        scan_json(dir.path(), &["app.env", ".", "--rules", ".gitleaks.toml", "--no-builtin-rules"]);
+    assert_eq!(code, 1);
+    let lines: Vec<u64> =
+        findings(&doc).iter().filter(|f| f["path"] == "app.env").map(|f| f["line"].as_u64().unwrap()).collect();
+    assert!(!lines.contains(&1) && lines.contains(&2), "{doc}");
+    assert!(stderr.contains("1 entries match no finding"), "{stderr}");
+}

@@ -106,7 +106,21 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     if !args.show_suppressed {
         findings.retain(|f| f.suppressed.is_none());
     }
-    findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id)));
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.rule_id, &a.commit, &a.fingerprint).cmp(&(
+            &b.path,
+            b.line,
+            b.column,
+            &b.rule_id,
+            &b.commit,
+            &b.fingerprint,
+        ))
+    });
+    // A file named twice (`keyhound scan app.env .`) is reported once.
+    findings.dedup_by(|a, b| {
+        (&a.path, &a.commit, a.line, a.column, &a.rule_id, &a.fingerprint)
+            == (&b.path, &b.commit, b.line, b.column, &b.rule_id, &b.fingerprint)
+    });
     let summary = Summary {
         files_scanned: stats.files(),
         bytes_scanned: stats.bytes(),

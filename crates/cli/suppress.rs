@@ -35,6 +35,9 @@ pub fn apply(args: &ScanArgs, roots: &[PathBuf], findings: &mut [Finding]) -> Re
         sources.push((baseline.acknowledged(&path.display().to_string()), "baseline"));
     }
     let used = mark(findings, &sources);
+    if let Some(root) = roots.iter().find(|r| r.is_dir()) {
+        apply_gitleaksignore(&root.join(".gitleaksignore"), findings)?;
+    }
     if args.report_unused_ignores {
         for (entry, used) in sources.iter().flat_map(|(entries, _)| entries).zip(&used) {
             if !used {
@@ -63,4 +66,47 @@ fn mark(findings: &mut [Finding], sources: &[(Vec<Acknowledged>, &str)]) -> Vec<
         }
     }
     used
+}
+
+/// Reads a `.gitleaksignore` left from gitleaks: its entries (`[commit:]file:rule:line`) are positions, not
+/// values, so each is resolved to the finding at that file, rule and line (rules imported from a gitleaks
+/// config keep their ids) and that finding is suppressed; entries that resolve to no finding are reported.
+fn apply_gitleaksignore(path: &std::path::Path, findings: &mut [Finding]) -> Result<()> {
+    if !path.is_file() {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut unresolved = 0;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let parts: Vec<&str> = line.rsplitn(3, ':').collect();
+        let (Some(number), Some(rule), Some(rest)) = (parts.first(), parts.get(1), parts.get(2)) else {
+            unresolved += 1;
+            continue;
+        };
+        // A leading 40-hex commit id (history findings) is followed by `:`.
+        let (commit, file) = match rest.split_once(':') {
+            Some((c, f)) if c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()) => (Some(c), f),
+            _ => (None, *rest),
+        };
+        let Ok(number) = number.parse::<usize>() else {
+            unresolved += 1;
+            continue;
+        };
+        let mut hit = false;
+        for f in findings.iter_mut() {
+            let same_commit = commit.is_none_or(|c| f.commit.as_deref() == Some(c));
+            if same_commit && f.rule_id == *rule && f.line == number && f.path.as_deref() == Some(file) {
+                f.suppressed.get_or_insert_with(|| "gitleaksignore".into());
+                hit = true;
+            }
+        }
+        unresolved += usize::from(!hit);
+    }
+    if unresolved > 0 {
+        eprintln!(
+            "keyhound: warning: {}: {unresolved} entries match no finding (gitleaks fingerprints are positions; use .keyhoundignore fingerprints instead)",
+            path.display()
+        );
+    }
+    Ok(())
 }
