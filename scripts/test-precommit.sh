@@ -21,7 +21,7 @@ repo="$work/repo"; mkdir "$repo"; cd "$repo"
 git init -q -b main; git config user.name ci; git config user.email ci@example.org; git config commit.gpgsign false
 echo "# demo" >README.md; git add -A; git commit -qm init
 # a fake, checksum-valid GitHub token (never live)
-token=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
+token=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 # keyhound:allow (a fake fixture token)
 printf 'github:\n  token: %s\n' "$token" >leak.yaml; git add leak.yaml
 if "$pc" try-repo "$hooks" keyhound-system >"$work/out" 2>&1; then fail "a staged fake token passed: $(tail -5 "$work/out")"; fi
 grep -q leak.yaml "$work/out" || fail "the hook output does not name leak.yaml"
