@@ -1,25 +1,8 @@
 //! The GitHub Action's shell logic (scripts/action-scan.sh), run against recorded event payloads
 //! (tests/data/events) on a real clone with an `origin`, as on a runner.
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use crate::support::*;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Process::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Jane Doe")
-        .env("GIT_AUTHOR_EMAIL", "jane@example.org")
-        .env("GIT_COMMITTER_NAME", "Jane Doe")
-        .env("GIT_COMMITTER_EMAIL", "jane@example.org")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 fn commit(dir: &Path, path: &str, content: &str) -> String {
     write(dir, path, content.as_bytes());
@@ -67,7 +50,7 @@ fn run(work: &Path, event: &str, name: &str, before: &str, after: &str, fail_on:
     let (outputs, summary) = (dir.join("outputs"), dir.join("summary.md"));
     let _ = std::fs::remove_file(&outputs);
     let _ = std::fs::remove_file(&summary);
-    let out = Process::new("bash")
+    let out = std::process::Command::new("bash")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action-scan.sh"))
         .current_dir(work)
         .env("KEYHOUND", assert_cmd::cargo::cargo_bin("keyhound"))
