@@ -9,6 +9,7 @@ set -euo pipefail
 proj=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 pc=${2:-pre-commit}
+case $pc in */*) pc=$(cd "$(dirname "$pc")" && pwd)/$(basename "$pc") ;; esac  # the test cds away
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir "$work/bin"; ln -s "$bin" "$work/bin/keyhound"
 export PATH="$work/bin:$PATH" PRE_COMMIT_HOME="$work/pc-home" GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
@@ -24,7 +25,7 @@ echo "# demo" >README.md; git add -A; git commit -qm init
 token=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 # keyhound:allow (a fake fixture token)
 printf 'github:\n  token: %s\n' "$token" >leak.yaml; git add leak.yaml
 if "$pc" try-repo "$hooks" keyhound-system >"$work/out" 2>&1; then fail "a staged fake token passed: $(tail -5 "$work/out")"; fi
-grep -q leak.yaml "$work/out" || fail "the hook output does not name leak.yaml"
+grep -q leak.yaml "$work/out" || fail "the hook output does not name leak.yaml: $(tail -8 "$work/out")"
 if grep -q "$token" "$work/out"; then fail "the hook printed the token"; fi
 git rm -q --cached leak.yaml; rm leak.yaml; echo more >>README.md; git add README.md
 "$pc" try-repo "$hooks" keyhound-system >"$work/out" 2>&1 || fail "a clean change failed: $(tail -5 "$work/out")"
