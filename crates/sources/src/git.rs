@@ -288,7 +288,8 @@ impl History {
         let head_tree = repo.head_tree_id().ok().map(|id| id.detach());
         let head_branch = repo.head_name().ok().flatten().map(|n| n.as_bstr().to_str_lossy().into_owned());
         let root = repo.workdir().unwrap_or_else(|| repo.git_dir()).to_path_buf();
-        let mut blobs: Vec<(ObjectId, Vec<Intro>)> = blob_order.into_iter().map(|oid| (oid, blobs.remove(&oid).unwrap_or_default())).collect();
+        let mut blobs: Vec<(ObjectId, Vec<Intro>)> =
+            blob_order.into_iter().map(|oid| (oid, blobs.remove(&oid).unwrap_or_default())).collect();
         // Versions of one file are usually deltas of each other: reading them one after another keeps their
         // bases in the delta-base cache, where interleaving them with other files' blobs evicts them.
         blobs.sort_by(|a, b| a.1.first().map(|i| &i.path).cmp(&b.1.first().map(|i| &i.path)));
