@@ -304,3 +304,23 @@ fn pre_push_scans_the_pushed_commits_or_a_new_branch_not_on_any_remote() {
     // A new branch (the all-zero "from"): only what origin/* does not have.
     assert_eq!(run(&"0".repeat(40)), (Some(1), vec!["new.env".to_string()]));
 }
+
+#[test]
+fn staged_scan_with_a_valid_cache_tree_reads_only_changed_directories() {
+    let dir = repo();
+    write(dir.path(), "b/keep.env", format!("SLACK_BOT_TOKEN={SLACK}\n").as_bytes());
+    write(dir.path(), "c/deep/note.txt", b"hello\n");
+    commit_file(dir.path(), "a/app.env", "DEBUG=1\n", "init"); // `git commit` writes a full cache tree
+    write(dir.path(), "a/app.env", format!("DEBUG=1\nGITHUB_TOKEN={GH}\n").as_bytes());
+    git(dir.path(), &["add", "a/app.env"]); // invalidates the cache tree of a/ and the root only
+    let (code, doc, _) = scan(dir.path(), &["--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(paths(&doc), vec!["a/app.env".to_string()]);
+    write(dir.path(), "c/deep/new.env", format!("GITHUB_TOKEN={GH}\n").as_bytes());
+    git(dir.path(), &["add", "c/deep/new.env"]);
+    let (_, doc, _) = scan(dir.path(), &["--staged"]);
+    assert_eq!(paths(&doc), vec!["a/app.env".to_string(), "c/deep/new.env".to_string()]);
+    git(dir.path(), &["commit", "-q", "-m", "both"]);
+    let (code, _, _) = scan(dir.path(), &["--staged"]);
+    assert_eq!(code, 0, "nothing staged after the commit");
+}

@@ -425,18 +425,38 @@ pub struct Staged {
 pub fn staged(path: &Path) -> Result<Staged, GitError> {
     let repo = open(path)?;
     let index = ctx!(repo.index_or_empty(), "cannot read the index")?;
+    // Directories whose cache-tree entry (the index's TREE extension) is valid and equals HEAD's tree
+    // there hold no staged change: neither their index entries nor HEAD's subtrees are read.
+    let head_tree = repo.head_tree_id().ok().map(|t| t.detach());
+    let mut unchanged: HashSet<Vec<u8>> = HashSet::new();
+    if let (Some(cache), Some(tree)) = (index.tree(), head_tree) {
+        unchanged_dirs(&repo, cache, Some(tree), &mut Vec::new(), &mut unchanged);
+    }
+    if unchanged.contains(b"".as_slice()) {
+        return Ok(Staged::default());
+    }
     let mut head: HashMap<Vec<u8>, ObjectId> = HashMap::new();
-    if let Ok(tree) = repo.head_tree_id() {
-        let mut prefix = Vec::new();
-        diff_trees(&repo, None, tree.detach(), &mut prefix, &mut |path, oid| {
-            head.insert(path.to_vec(), oid);
-        })?;
+    if let Some(tree) = head_tree {
+        head_blobs(&repo, tree, &mut Vec::new(), &unchanged, &mut head)?;
     }
     let head_ids: HashSet<ObjectId> = head.values().copied().collect();
     let mut staged = Staged::default();
     let mut in_index: HashSet<Vec<u8>> = HashSet::new();
+    let in_unchanged_dir = |path: &[u8]| {
+        let mut end = path.len();
+        while let Some(slash) = path[..end].iter().rposition(|&b| b == b'/') {
+            if unchanged.contains(&path[..slash]) {
+                return true;
+            }
+            end = slash;
+        }
+        false
+    };
     for entry in index.entries() {
         let path = entry.path(&index);
+        if in_unchanged_dir(path) {
+            continue;
+        }
         in_index.insert(path.to_vec());
         if entry.flags.stage() != gix::index::entry::Stage::Unconflicted
             || entry.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD)
@@ -468,4 +488,64 @@ pub fn staged(path: &Path) -> Result<Staged, GitError> {
         }
     }
     Ok(staged)
+}
+
+/// Collects the directories (paths, `""` for the root) whose valid cache-tree entry has the id of HEAD's
+/// tree at the same place.
+fn unchanged_dirs(
+    repo: &gix::Repository,
+    node: &gix::index::extension::Tree,
+    head: Option<ObjectId>,
+    prefix: &mut Vec<u8>,
+    out: &mut HashSet<Vec<u8>>,
+) {
+    let Some(head) = head else { return };
+    if node.num_entries.is_some() && node.id == head {
+        out.insert(prefix.clone());
+        return;
+    }
+    let Ok(tree) = repo.find_tree(head) else { return };
+    let Ok(decoded) = tree.decode() else { return };
+    for child in &node.children {
+        let sub = decoded
+            .entries
+            .iter()
+            .find(|e| e.filename == child.name.as_slice().as_bstr() && e.mode.is_tree())
+            .map(|e| e.oid.to_owned());
+        let len = prefix.len();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        prefix.extend_from_slice(&child.name);
+        unchanged_dirs(repo, child, sub, prefix, out);
+        prefix.truncate(len);
+    }
+}
+
+/// HEAD's blobs by path, not descending into `unchanged` directories.
+fn head_blobs(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    prefix: &mut Vec<u8>,
+    unchanged: &HashSet<Vec<u8>>,
+    out: &mut HashMap<Vec<u8>, ObjectId>,
+) -> Result<(), GitError> {
+    let object = ctx!(repo.find_tree(tree), "cannot read tree {tree}")?;
+    let decoded = ctx!(object.decode(), "cannot decode tree {tree}")?;
+    for entry in &decoded.entries {
+        let len = prefix.len();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        prefix.extend_from_slice(entry.filename);
+        if entry.mode.is_tree() {
+            if !unchanged.contains(prefix.as_slice()) {
+                head_blobs(repo, entry.oid.to_owned(), prefix, unchanged, out)?;
+            }
+        } else if entry.mode.is_blob() {
+            out.insert(prefix.clone(), entry.oid.to_owned());
+        }
+        prefix.truncate(len);
+    }
+    Ok(())
 }
