@@ -210,8 +210,7 @@ impl Collector<'_> {
             for m in &matches {
                 let start = index.position(m.secret_span.start);
                 let end = index.position(m.secret_span.end);
-                let line = LineIndex::line_text(data, m.secret_span.start);
-                let line_start = line_start(data, m.secret_span.start);
+                let (line_start, line) = LineIndex::line_text(data, m.secret_span.start);
                 let snippet = redact_spans(line, line_start, &spans, self.show_secrets);
                 let secret = String::from_utf8_lossy(&m.secret).into_owned();
                 let shown = if self.show_secrets { secret.clone() } else { redact(&secret) };
@@ -285,11 +284,6 @@ impl Collector<'_> {
             secret_value: Vec::new(),
         }
     }
-}
-
-/// Byte offset of the start of the line holding `offset`.
-fn line_start(data: &[u8], offset: usize) -> usize {
-    data[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
 }
 
 fn confidence_of(name: &str) -> Confidence {

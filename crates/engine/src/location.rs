@@ -40,13 +40,14 @@ impl<'a> LineIndex<'a> {
         Position { line: self.line, column }
     }
 
-    /// The text of the line holding byte `offset`, without its line terminator.
-    pub fn line_text(data: &[u8], offset: usize) -> &[u8] {
+    /// The text of the line holding byte `offset`, without its line terminator, and the offset where
+    /// that line starts.
+    pub fn line_text(data: &[u8], offset: usize) -> (usize, &[u8]) {
         let offset = offset.min(data.len());
         let start = memchr::memrchr(b'\n', &data[..offset]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &data[offset..]).map_or(data.len(), |i| offset + i);
         let line = &data[start..end];
-        line.strip_suffix(b"\r").unwrap_or(line)
+        (start, line.strip_suffix(b"\r").unwrap_or(line))
     }
 }
 
@@ -63,6 +64,6 @@ mod tests {
         assert_eq!(index.position(8), Position { line: 2, column: 5 });
         assert_eq!(index.position(11), Position { line: 4, column: 1 });
         assert_eq!(index.position(1), Position { line: 1, column: 2 });
-        assert_eq!(LineIndex::line_text(data, 4), "cdé f".as_bytes());
+        assert_eq!(LineIndex::line_text(data, 4), (3, "cdé f".as_bytes()));
     }
 }

@@ -238,7 +238,7 @@ impl History {
                         None => None,
                     };
                     let mut added = Vec::new();
-                    diff_trees(repo, parent_tree, *tree, &mut Vec::new(), &mut |path, oid| {
+                    diff_trees(repo, parent_tree, *tree, &mut Vec::new(), &HashSet::new(), &mut |path, oid| {
                         added.push((path.to_str_lossy().into_owned(), oid));
                     })?;
                     Ok(added)
@@ -357,12 +357,14 @@ fn blob_at(repo: &gix::Repository, tree: ObjectId, path: &str) -> Option<Vec<u8>
 }
 
 /// Calls `emit(path, blob)` for every blob entry of `new` that `old` does not have at the same path,
-/// descending only into subtrees whose ids differ. Submodules and symbolic links are not blobs to scan.
+/// descending only into subtrees whose ids differ and whose paths are not in `skip`. Submodules and
+/// symbolic links are not blobs to scan.
 fn diff_trees(
     repo: &gix::Repository,
     old: Option<ObjectId>,
     new: ObjectId,
     prefix: &mut Vec<u8>,
+    skip: &HashSet<Vec<u8>>,
     emit: &mut dyn FnMut(&BStr, ObjectId),
 ) -> Result<(), GitError> {
     if old == Some(new) {
@@ -389,8 +391,10 @@ fn diff_trees(
         }
         prefix.extend_from_slice(entry.filename);
         if entry.mode.is_tree() {
-            let old_sub = previous.filter(|(mode, _)| mode.is_tree()).map(|(_, oid)| *oid);
-            diff_trees(repo, old_sub, entry.oid.to_owned(), prefix, emit)?;
+            if !skip.contains(prefix.as_slice()) {
+                let old_sub = previous.filter(|(mode, _)| mode.is_tree()).map(|(_, oid)| *oid);
+                diff_trees(repo, old_sub, entry.oid.to_owned(), prefix, skip, emit)?;
+            }
         } else if entry.mode.is_blob() {
             emit(prefix.as_bstr(), entry.oid.to_owned());
         }
@@ -437,7 +441,9 @@ pub fn staged(path: &Path) -> Result<Staged, GitError> {
     }
     let mut head: HashMap<Vec<u8>, ObjectId> = HashMap::new();
     if let Some(tree) = head_tree {
-        head_blobs(&repo, tree, &mut Vec::new(), &unchanged, &mut head)?;
+        diff_trees(&repo, None, tree, &mut Vec::new(), &unchanged, &mut |path, oid| {
+            head.insert(path.to_vec(), oid);
+        })?;
     }
     let head_ids: HashSet<ObjectId> = head.values().copied().collect();
     let mut staged = Staged::default();
@@ -520,32 +526,4 @@ fn unchanged_dirs(
         unchanged_dirs(repo, child, sub, prefix, out);
         prefix.truncate(len);
     }
-}
-
-/// HEAD's blobs by path, not descending into `unchanged` directories.
-fn head_blobs(
-    repo: &gix::Repository,
-    tree: ObjectId,
-    prefix: &mut Vec<u8>,
-    unchanged: &HashSet<Vec<u8>>,
-    out: &mut HashMap<Vec<u8>, ObjectId>,
-) -> Result<(), GitError> {
-    let object = ctx!(repo.find_tree(tree), "cannot read tree {tree}")?;
-    let decoded = ctx!(object.decode(), "cannot decode tree {tree}")?;
-    for entry in &decoded.entries {
-        let len = prefix.len();
-        if !prefix.is_empty() {
-            prefix.push(b'/');
-        }
-        prefix.extend_from_slice(entry.filename);
-        if entry.mode.is_tree() {
-            if !unchanged.contains(prefix.as_slice()) {
-                head_blobs(repo, entry.oid.to_owned(), prefix, unchanged, out)?;
-            }
-        } else if entry.mode.is_blob() {
-            out.insert(prefix.clone(), entry.oid.to_owned());
-        }
-        prefix.truncate(len);
-    }
-    Ok(())
 }
