@@ -174,3 +174,15 @@ fn summary_line_goes_to_stderr() {
     let quiet = kh().current_dir(dir.path()).args(["scan", ".", "--quiet"]).output().unwrap();
     assert!(quiet.stderr.is_empty());
 }
+
+#[test]
+fn min_confidence_hides_findings_but_snippets_still_redact_them() {
+    let sid = "AC35059e0ae57c6105d97dc37e1dddf3e7";
+    let dir = tree(&[("a.env", &format!("TWILIO_ACCOUNT_SID={sid} GITHUB_TOKEN={GH}\n"))]);
+    let (_, low, _) = scan_json(dir.path(), &["."]);
+    assert!(rules_at(&low, "a.env").iter().any(|r| r == "twilio-account-sid"));
+    let (code, doc, _) = scan_json(dir.path(), &[".", "--min-confidence", "medium"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules_at(&doc, "a.env"), vec!["github-pat-classic".to_string()]);
+    assert!(!doc.to_string().contains(sid), "the low-confidence value stays redacted in the snippet: {doc}");
+}

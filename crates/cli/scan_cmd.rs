@@ -179,6 +179,9 @@ impl Collector<'_> {
     pub(crate) fn path_findings(&self, blob: &Blob, source: &str) -> Vec<Finding> {
         let mut found = Vec::new();
         for rule in self.scanner.match_path(blob.rel_path) {
+            if self.scanner.rule(rule).confidence < self.min_confidence {
+                continue;
+            }
             // A file that is a secret by its name: its identity is its content (the same keystore in two
             // places is one secret), or its path when it was too large to read.
             let value = blob.data.unwrap_or(blob.rel_path.as_bytes());
@@ -196,7 +199,6 @@ impl Collector<'_> {
                 blob.rel_path.to_string(),
             ));
         }
-        found.retain(|f| confidence_of(&f.confidence) >= self.min_confidence);
         found
     }
 
@@ -204,8 +206,10 @@ impl Collector<'_> {
     pub(crate) fn content_findings(&self, blob: &Blob, source: &str) -> Vec<Finding> {
         let mut found = Vec::new();
         if let (Some(data), false) = (blob.data, blob.binary) {
-            let matches = best_per_span(self.scanner, self.scanner.scan(data));
+            let mut matches = best_per_span(self.scanner, self.scanner.scan(data));
+            // Snippets redact every secret on their line, reported or below the minimum confidence.
             let spans: Vec<_> = matches.iter().map(|m| m.secret_span.clone()).collect();
+            matches.retain(|m| self.scanner.rule(m.rule).confidence >= self.min_confidence);
             let mut index = LineIndex::new(data);
             for m in &matches {
                 let start = index.position(m.secret_span.start);
@@ -235,7 +239,6 @@ impl Collector<'_> {
                 found.push(f);
             }
         }
-        found.retain(|f| confidence_of(&f.confidence) >= self.min_confidence);
         found
     }
 
@@ -283,14 +286,6 @@ impl Collector<'_> {
             suppressed: None,
             secret_value: Vec::new(),
         }
-    }
-}
-
-fn confidence_of(name: &str) -> Confidence {
-    match name {
-        "high" => Confidence::High,
-        "medium" => Confidence::Medium,
-        _ => Confidence::Low,
     }
 }
 
@@ -363,16 +358,7 @@ pub(crate) fn root_uri(roots: &[PathBuf]) -> String {
     if !text.ends_with('/') {
         text.push('/');
     }
-    let encoded: String = text
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = keyhound_report::uri_path(&text);
     format!("file://{}{}", if encoded.starts_with('/') { "" } else { "/" }, encoded)
 }
 

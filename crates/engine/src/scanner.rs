@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use keyhound_rules::{build_regex, Checksum, ContentRule, Rule, Target};
+use keyhound_rules::{build_allow, build_regex, Checksum, ContentRule, Rule, Target};
 use regex_automata::util::captures::Captures;
 use regex_automata::{meta, Input};
 
@@ -345,7 +345,7 @@ impl Scanner {
         if !content.allow.is_empty() {
             let allow = self.compiled[rule]
                 .allow
-                .get_or_init(|| content.allow.iter().filter_map(|a| meta::Regex::new(a).ok()).collect());
+                .get_or_init(|| content.allow.iter().filter_map(|a| build_allow(a).ok()).collect());
             if allow.iter().any(|re| re.is_match(secret)) {
                 return false;
             }

@@ -16,6 +16,6 @@ mod text;
 pub use finding::{fingerprint, Finding, Summary, SCHEMA_VERSION};
 pub use json::{write_json, write_jsonl};
 pub use redact::{redact, redact_spans};
-pub use sarif::{write_sarif, VersionControl};
+pub use sarif::{uri_path, write_sarif, VersionControl};
 pub use suppress::{has_inline_marker, parse_ignore_file, Acknowledged, Baseline, BaselineEntry, INLINE_MARKERS};
 pub use text::{write_text, TextStyle};

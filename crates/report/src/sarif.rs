@@ -46,8 +46,8 @@ fn partial_fingerprint(f: &Finding) -> String {
     hex(&hasher.finalize()[..16])
 }
 
-/// Percent-encodes a relative path for use as a URI reference (keeps `/` and unreserved characters).
-fn uri_path(path: &str) -> String {
+/// Percent-encodes a path for use in a URI (keeps `/` and unreserved characters).
+pub fn uri_path(path: &str) -> String {
     let mut out = String::new();
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {

@@ -20,4 +20,4 @@ pub use import::import_gitleaks;
 pub use model::{
     build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
 };
-pub use parse::{parse_yaml, RuleError, RuleSet};
+pub use parse::{build_allow, parse_yaml, RuleError, RuleSet};

@@ -297,8 +297,8 @@ fn validate(file: &str, raw: RawRule, builtin: bool) -> Result<Rule, RuleError> 
     })
 }
 
-/// Compiles an allow-regex (no `secret` group needed).
-pub(crate) fn build_allow(pattern: &str) -> Result<regex_automata::meta::Regex, String> {
+/// Compiles an allow-regex the way the engine runs it (bytes, ASCII semantics; no `secret` group needed).
+pub fn build_allow(pattern: &str) -> Result<regex_automata::meta::Regex, String> {
     regex_automata::meta::Regex::builder()
         .syntax(regex_automata::util::syntax::Config::new().unicode(false).utf8(false))
         .build(pattern)
