@@ -324,3 +324,68 @@ fn staged_scan_with_a_valid_cache_tree_reads_only_changed_directories() {
     let (code, _, _) = scan(dir.path(), &["--staged"]);
     assert_eq!(code, 0, "nothing staged after the commit");
 }
+
+/// Blobs read as pack deltas are scanned only near what each delta changed, with the base's matches
+/// carried over; this history (this repository's rule files and sources, edited over many commits and
+/// repacked with deep delta chains) must give exactly the findings of scanning every blob version whole.
+#[test]
+fn delta_scan_of_a_packed_history_finds_exactly_what_whole_blob_scans_find() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts: Vec<Vec<String>> = Vec::new();
+    for dir in ["patterns/cloud", "patterns/saas", "patterns/generic", "crates/engine/src"] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        let lines = files
+            .iter()
+            .flat_map(|f| std::fs::read_to_string(f).unwrap().lines().map(String::from).collect::<Vec<_>>());
+        texts.push(lines.collect());
+    }
+    let dir = repo();
+    let names = ["config/cloud.yaml", "config/saas.yaml", "config/generic.yaml", "src/engine.rs"];
+    let save = |texts: &[Vec<String>]| {
+        for (name, lines) in names.iter().zip(texts) {
+            write(dir.path(), name, (lines.join("\n") + "\n").as_bytes());
+        }
+    };
+    save(&texts);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "import"]);
+    for i in 0..40usize {
+        let donor = texts[(i + 1) % 4][(i * 131) % texts[(i + 1) % 4].len()].clone();
+        let lines = &mut texts[i % 4];
+        let at = (i * 7919) % (lines.len() - 40);
+        match i % 4 {
+            0 => lines.insert(at, donor),
+            1 => drop(lines.drain(at..at + 3)),
+            2 => {
+                let block: Vec<String> = lines.drain(at..at + 20).collect();
+                let to = (at * 3) % (lines.len() - 1);
+                lines.splice(to..to, block);
+            }
+            _ => lines[at] = format!("{} # edited {i}", lines[at]),
+        }
+        save(&texts);
+        git(dir.path(), &["commit", "-q", "-am", &format!("edit {i}")]);
+    }
+    git(dir.path(), &["repack", "-q", "-a", "-d", "-f", "--depth=50", "--window=50"]);
+    let packs: Vec<_> = std::fs::read_dir(dir.path().join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+        .collect();
+    let verify = git(dir.path(), &["verify-pack", "-v", packs[0].to_str().unwrap()]);
+    let deltas = verify.lines().filter(|l| l.contains(" blob ") && l.split_whitespace().count() == 7).count();
+    assert!(deltas >= 30, "the history is stored as deltas ({deltas})");
+    let sorted = |doc: &Value| {
+        let mut all: Vec<String> = findings(doc).iter().map(|f| f.to_string()).collect();
+        all.sort();
+        all
+    };
+    let (_, delta, _) = scan(dir.path(), &["--git", "."]);
+    let (_, whole, _) = scan(dir.path(), &["--git", "--whole-blobs", "."]);
+    let (delta, whole) = (sorted(&delta), sorted(&whole));
+    assert!(delta.len() > 100, "{} findings", delta.len());
+    let only_delta: Vec<_> = delta.iter().filter(|f| !whole.contains(f)).collect();
+    let only_whole: Vec<_> = whole.iter().filter(|f| !delta.contains(f)).collect();
+    assert!(only_delta.is_empty() && only_whole.is_empty(), "only delta: {only_delta:#?}\nonly whole: {only_whole:#?}");
+}

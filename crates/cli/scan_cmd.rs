@@ -202,11 +202,24 @@ impl Collector<'_> {
         found
     }
 
+    /// The scanner findings come from.
+    pub(crate) fn scanner(&self) -> &Scanner {
+        self.scanner
+    }
+
     /// Findings of content rules in a blob's bytes, at or above the minimum confidence.
     pub(crate) fn content_findings(&self, blob: &Blob, source: &str) -> Vec<Finding> {
+        match (blob.data, blob.binary) {
+            (Some(data), false) => self.findings_of(blob, source, self.scanner.scan(data)),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Findings of the engine's `matches` in a blob's bytes, at or above the minimum confidence.
+    pub(crate) fn findings_of(&self, blob: &Blob, source: &str, matches: Vec<Match>) -> Vec<Finding> {
         let mut found = Vec::new();
         if let (Some(data), false) = (blob.data, blob.binary) {
-            let mut matches = best_per_span(self.scanner, self.scanner.scan(data));
+            let mut matches = best_per_span(self.scanner, matches);
             // Snippets redact every secret on their line, reported or below the minimum confidence.
             let spans: Vec<_> = matches.iter().map(|m| m.secret_span.clone()).collect();
             matches.retain(|m| self.scanner.rule(m.rule).confidence >= self.min_confidence);

@@ -15,12 +15,14 @@
 
 mod check;
 mod decode;
+mod delta;
 mod entropy;
 mod filters;
 mod location;
 mod scanner;
 
 pub use check::check_rule;
+pub use delta::BlobMatches;
 pub use entropy::shannon_entropy;
 pub use filters::is_placeholder;
 pub use location::{LineIndex, Position};

@@ -10,6 +10,7 @@ use keyhound_rules::{build_allow, build_regex, Checksum, ContentRule, Rule, Targ
 use regex_automata::util::captures::Captures;
 use regex_automata::{meta, Input};
 
+use crate::delta::{BlobMatches, Changed};
 use crate::{decode, entropy::shannon_entropy, filters::is_placeholder};
 
 /// Bytes before a keyword hit that a match may start at (before snapping to the line start).
@@ -20,6 +21,9 @@ const SNAP: usize = 1024;
 /// built-in keywords, then twice the speed of the NFA, which builds in 1.5 ms. A pre-commit run over a few
 /// small files never pays for the DFA; a directory sweep pays once and runs at DFA speed.
 const DFA_AFTER_BYTES: u64 = 8 << 20;
+
+/// A rule's merged window: the rule's index and the byte range its regex runs in.
+pub(crate) type RuleWindow = (usize, Range<usize>);
 
 /// One confirmed secret in a blob.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +59,10 @@ pub struct Scanner {
     id: u64,
     paths: GlobSet,
     path_rules: Vec<usize>,
+    /// Per rule: how far from a keyword hit the bytes that decide a match can lie. The window reaches
+    /// [`BEFORE`] + [`SNAP`] bytes back and `window` + [`SNAP`] bytes on (plus the keyword), and the match
+    /// and the look-around of its regex lie in it.
+    reach: Vec<usize>,
 }
 
 #[derive(Default)]
@@ -126,6 +134,13 @@ impl Scanner {
             }
         }
         let automaton = build_keyword_automaton(&keywords, None);
+        let max_keyword = keywords.iter().map(String::len).max().unwrap_or(0);
+        let reach: Vec<usize> = rules
+            .iter()
+            .map(|rule| rule.content().map_or(0, |c| if c.keywords.is_empty() { 0 } else { c.window }))
+            .map(|window| BEFORE + 2 * SNAP + window + max_keyword + 1)
+            .collect();
+
         let compiled = rules.iter().map(|_| CompiledRule { regex: OnceLock::new(), allow: OnceLock::new() }).collect();
         Scanner {
             rules,
@@ -139,6 +154,7 @@ impl Scanner {
             id: NEXT_SCANNER_ID.fetch_add(1, Ordering::Relaxed),
             paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
             path_rules,
+            reach,
         }
     }
 
@@ -169,22 +185,31 @@ impl Scanner {
 
     /// All confirmed secrets in `data`, in order of position, with base64 runs decoded one level deep.
     pub fn scan(&self, data: &[u8]) -> Vec<Match> {
-        let mut out = Vec::new();
-        self.scan_into(data, &mut out);
-        for run in decode::base64_runs(data) {
+        self.scan_blob(data).matches()
+    }
+
+    /// Scans a whole blob; keep the result to scan the blob's deltas with [`Scanner::scan_delta`].
+    pub fn scan_blob(&self, data: &[u8]) -> BlobMatches {
+        let mut all = Vec::new();
+        self.scan_into(data, None, &mut all);
+        self.scan_decoded(data, decode::base64_runs(data), &mut all);
+        BlobMatches { all }
+    }
+
+    /// Scans the base64 runs of `data`, adding what their decoded text holds, at the run's location.
+    pub(crate) fn scan_decoded(&self, data: &[u8], runs: impl Iterator<Item = Range<usize>>, all: &mut Vec<Match>) {
+        for run in runs {
             if let Some(decoded) = decode::decode_base64_text(&data[run.clone()]) {
                 let mut inner = Vec::new();
-                self.scan_into(&decoded, &mut inner);
-                for m in inner {
-                    let duplicate = out.iter().any(|o| o.rule == m.rule && o.secret == m.secret);
-                    if !duplicate {
-                        out.push(Match { secret_span: run.clone(), region: run.clone(), decoded: true, ..m });
-                    }
-                }
+                self.scan_into(&decoded, None, &mut inner);
+                all.extend(inner.into_iter().map(|m| Match {
+                    secret_span: run.clone(),
+                    region: run.clone(),
+                    decoded: true,
+                    ..m
+                }));
             }
         }
-        out.sort_by_key(|m| (m.secret_span.start, m.rule));
-        out
     }
 
     /// The keyword automaton to use: the quick-to-build NFA until enough bytes were scanned to pay for
@@ -203,11 +228,20 @@ impl Scanner {
         self.keywords.as_ref()
     }
 
-    fn scan_into(&self, data: &[u8], out: &mut Vec<Match>) {
+    /// Confirms the keyword hits of `data` into `out`. With `changed` (a delta scan), a rule's merged
+    /// window lying more than two reaches from every change is not confirmed but added to `clean`: its
+    /// matches are those of the same window in the base.
+    pub(crate) fn scan_into(
+        &self,
+        data: &[u8],
+        changed: Option<(&Changed, &mut Vec<RuleWindow>)>,
+        out: &mut Vec<Match>,
+    ) {
         let ac = self.automaton(data.len());
         if ac.is_none() && self.always.is_empty() {
             return;
         }
+        let (changed, mut clean) = changed.unzip();
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             if scratch.scanner_id != self.id {
@@ -226,6 +260,15 @@ impl Scanner {
                 }
             }
             hits.sort_unstable();
+            let mut finish = |scratch: &mut Scratch, rule: usize, content: &ContentRule, window: Range<usize>| {
+                if let (Some(changed), Some(clean)) = (changed, clean.as_deref_mut()) {
+                    if changed.distance_to(&window) > 2 * self.reach[rule] {
+                        clean.push((rule, window));
+                        return;
+                    }
+                }
+                self.confirm(scratch, rule, content, data, window, out);
+            };
             let mut i = 0;
             while i < hits.len() {
                 let rule = hits[i].0 as usize;
@@ -237,7 +280,7 @@ impl Scanner {
                     window = match window {
                         Some(cur) if w.start <= cur.end => Some(cur.start..cur.end.max(w.end)),
                         Some(cur) => {
-                            self.confirm(scratch, rule, content, data, cur, out);
+                            finish(scratch, rule, content, cur);
                             Some(w)
                         }
                         None => Some(w),
@@ -245,10 +288,11 @@ impl Scanner {
                     i += 1;
                 }
                 if let Some(cur) = window {
-                    self.confirm(scratch, rule, content, data, cur, out);
+                    finish(scratch, rule, content, cur);
                 }
             }
             scratch.hits = hits;
+            // Rules without keywords search all of `data` in one pass, which any change can affect.
             for &rule in &self.always {
                 let content = self.rules[rule].content().expect("always-rules are content rules");
                 self.confirm(scratch, rule, content, data, 0..data.len(), out);

@@ -6,11 +6,13 @@
 //! first, the first commit that brought a blob to a path is that blob's provenance there.
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use gix::bstr::{BStr, ByteSlice};
 use gix::ObjectId;
 use rayon::prelude::*;
 
+use crate::pack::{pack_indexes, visit_pack_blobs, Delta};
 use crate::stats::{SkipReason, WalkStats};
 
 /// A git repository that cannot be read, or a revision that cannot be resolved.
@@ -64,8 +66,21 @@ pub struct Message {
     pub text: Vec<u8>,
 }
 
-/// Called with a blob's bytes, whether they are binary, and where the blob was introduced.
-pub type BlobVisitor<'a> = dyn Fn(&ObjectId, &[u8], bool, &[Intro]) + Sync + 'a;
+/// A blob of the history, ready to scan.
+pub struct BlobVersion<'a> {
+    pub id: &'a ObjectId,
+    pub data: &'a [u8],
+    /// Binary content is not scanned (path rules still apply).
+    pub binary: bool,
+    /// Where the blob was introduced (empty for an unreachable blob).
+    pub intros: &'a [Intro],
+    /// How the blob was made from its pack delta base, when that base was scanned before it: everything
+    /// the delta did not insert is text the base scan has already seen.
+    pub delta: Option<&'a Delta>,
+}
+
+/// Called for each blob of the history; a delta base is always visited before its deltas.
+pub type BlobVisitor<'a> = dyn Fn(&BlobVersion) + Sync + 'a;
 
 /// What part of the history to read.
 #[derive(Debug, Clone, Default)]
@@ -101,6 +116,9 @@ pub struct History {
 /// Bytes each thread may keep of decoded delta bases: blobs of one file's history are deltas of each other,
 /// so a warm cache of bases saves re-inflating them for every version.
 const DELTA_BASE_CACHE: &str = "core.deltaBaseCacheLimit=96m";
+
+/// Bytes of decoded trees each thread keeps while diffing commits.
+const TREE_CACHE: usize = 32 << 20;
 
 fn open(path: &Path) -> Result<gix::Repository, GitError> {
     let options = gix::open::Options::default().config_overrides([DELTA_BASE_CACHE]);
@@ -224,10 +242,16 @@ impl History {
             )
             .collect::<Result<_, _>>()?;
         let tree_of: HashMap<ObjectId, ObjectId> = infos.iter().zip(&rows).map(|(id, row)| (*id, row.1)).collect();
+        // Rayon hands each thread runs of consecutive commits (newest first), which share most of their
+        // trees: a per-thread cache of decoded objects reads each tree about once instead of twice.
         let diffs: Vec<Vec<(String, ObjectId)>> = rows
             .par_iter()
             .map_init(
-                || sync.to_thread_local(),
+                || {
+                    let mut repo = sync.to_thread_local();
+                    repo.object_cache_size(TREE_CACHE);
+                    repo
+                },
                 |repo, (_, tree, parent, _)| -> Result<Vec<(String, ObjectId)>, GitError> {
                     let parent_tree = match parent {
                         Some(p) => match tree_of.get(p) {
@@ -296,12 +320,46 @@ impl History {
         Ok(History { repo: sync, commits, blobs, messages, head_tree, head_commit, head_branch, root })
     }
 
-    /// Reads every blob (in parallel) and calls `visit` with its bytes, whether they are binary, and its
-    /// introductions; blobs over `max_size` are counted as skipped, unreadable ones as errors.
-    pub fn scan_blobs(&self, max_size: u64, stats: &WalkStats, visit: &BlobVisitor) {
-        self.blobs.par_iter().for_each_init(
+    /// Reads every blob (in parallel) and calls `visit` with it; blobs over `max_size` are counted as
+    /// skipped, unreadable ones as errors. Packed blobs are read pack by pack, walking delta trees from
+    /// their roots, so each blob is decoded once from its base and comes with its [`Delta`]; with
+    /// `whole_blobs`, or for loose objects, each blob is looked up on its own and has no delta.
+    pub fn scan_blobs(&self, max_size: u64, whole_blobs: bool, stats: &WalkStats, visit: &BlobVisitor) {
+        let claimed: Vec<AtomicBool> = self.blobs.iter().map(|_| AtomicBool::new(false)).collect();
+        // Visits blob `n` unless another pack already did; true when its content was scanned.
+        let visit_one = |n: usize, data: &[u8], delta: Option<&Delta>| -> bool {
+            if claimed[n].swap(true, Ordering::Relaxed) {
+                return false;
+            }
+            let (id, intros) = (&self.blobs[n].0, self.blobs[n].1.as_slice());
+            if data.len() as u64 > max_size {
+                stats.add_skip(SkipReason::TooLarge);
+                return false;
+            }
+            let binary = crate::is_binary(data);
+            if binary {
+                stats.add_skip(SkipReason::Binary);
+            } else {
+                stats.add_scanned(data.len() as u64);
+            }
+            visit(&BlobVersion { id, data, binary, intros, delta: delta.filter(|_| !binary) });
+            !binary
+        };
+        if !whole_blobs && !self.blobs.is_empty() {
+            let number: HashMap<ObjectId, usize> = self.blobs.iter().enumerate().map(|(n, b)| (b.0, n)).collect();
+            let objects = self.repo.to_thread_local().common_dir().join("objects");
+            for idx in pack_indexes(&objects) {
+                // A pack that cannot be read leaves its blobs to the object database lookups below.
+                let _ = visit_pack_blobs(
+                    &idx,
+                    &|id, data, delta| number.get(id).is_some_and(|&n| visit_one(n, data, delta)),
+                    &|_| {},
+                );
+            }
+        }
+        self.blobs.par_iter().enumerate().filter(|(n, _)| !claimed[*n].load(Ordering::Relaxed)).for_each_init(
             || self.repo.to_thread_local(),
-            |repo, (oid, intros)| {
+            |repo, (n, (oid, _))| {
                 let header = match repo.find_header(*oid) {
                     Ok(header) => header,
                     Err(e) => return stats.add_error(format!("blob {oid}: {e}")),
@@ -311,13 +369,7 @@ impl History {
                 }
                 match repo.find_object(*oid) {
                     Ok(object) => {
-                        let binary = crate::is_binary(&object.data);
-                        if binary {
-                            stats.add_skip(SkipReason::Binary);
-                        } else {
-                            stats.add_scanned(object.data.len() as u64);
-                        }
-                        visit(oid, &object.data, binary, intros);
+                        visit_one(n, &object.data, None);
                     }
                     Err(e) => stats.add_error(format!("blob {oid}: {e}")),
                 }

@@ -20,11 +20,15 @@
 mod excludes;
 mod git;
 mod ignores;
+mod pack;
 mod stats;
 mod walk;
 
 pub use git::{
-    staged, CommitMeta, GitError, History, HistoryOptions, Intro, Message, MessageKind, Staged, StagedChange,
+    staged, BlobVersion, CommitMeta, GitError, History, HistoryOptions, Intro, Message, MessageKind, Staged,
+    StagedChange,
 };
+pub use gix::ObjectId;
+pub use pack::{apply_delta, Delta, DeltaCopy};
 pub use stats::{SkipReason, WalkStats};
 pub use walk::{is_binary, walk, Blob, WalkOptions};
