@@ -6,6 +6,7 @@ mod support;
 mod action;
 mod bad_input;
 mod git;
+mod labeled;
 mod outputs;
 mod rules;
 mod suppress;

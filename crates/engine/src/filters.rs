@@ -25,20 +25,54 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "process.env",
     "getenv",
     "env(",
+    "...",
+    "\u{2026}",
+];
+
+/// Substrings of values that vendors and tools publish in their documentation as sample credentials:
+/// seen in a file, they are copied from the docs, not leaked.
+const PUBLISHED_SAMPLES: &[&str] = &[
+    // jwt.io's sample token payload (`{"sub":"1234567890","name":"John Doe","iat":1516239022}`).
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+    // Stripe's documented test-mode keys.
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    // Google's documentation API key.
+    "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
 ];
 
 /// Runs of sequential characters that real random secrets practically never contain.
 const SEQUENCES: &[&str] = &["12345678", "23456789", "abcdefgh", "bcdefghi", "qwertyui", "87654321"];
 
 /// True when `secret` looks like a placeholder (`xxxx`, `${VAR}`, `{{ x }}`, `<TOKEN>`, `changeme`,
-/// `your-api-key-here`, `os.environ[...]`), a run of one repeated character, or a keyboard/alphabet sequence.
+/// `your-api-key-here`, `os.environ[...]`), an elided or masked value (`sk-...a1B2`), a sample credential
+/// published in vendor documentation, a run of one repeated character, or a keyboard/alphabet sequence.
 pub fn is_placeholder(secret: &[u8]) -> bool {
+    is_placeholder_text(secret) || base64_of_placeholder(secret)
+}
+
+/// A base64 value that decodes to a placeholder (`Y2hhbmdlbWU=` is `changeme`): Kubernetes Secret `data:`
+/// and `.dockerconfigjson` templates hold their placeholders encoded.
+fn base64_of_placeholder(secret: &[u8]) -> bool {
+    use base64::Engine as _;
+    if secret.len() < 8 || secret.len() > 512 || !secret.len().is_multiple_of(4) {
+        return false;
+    }
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(secret) else { return false };
+    decoded.len() >= 4 && decoded.iter().all(|b| (0x20..0x7f).contains(b)) && is_placeholder_text(&decoded)
+}
+
+fn is_placeholder_text(secret: &[u8]) -> bool {
     if secret.is_empty() {
         return true;
     }
     let lower = secret.to_ascii_lowercase();
     let contains = |needle: &str| memchr::memmem::find(&lower, needle.as_bytes()).is_some();
     if PLACEHOLDER_WORDS.iter().any(|w| contains(w)) || SEQUENCES.iter().any(|w| contains(w)) {
+        return true;
+    }
+    if PUBLISHED_SAMPLES.iter().any(|w| memchr::memmem::find(secret, w.as_bytes()).is_some()) {
         return true;
     }
     if secret.iter().all(|&b| b == secret[0]) {
@@ -75,6 +109,11 @@ mod tests {
             "%API_KEY%",
             "sk-1234567890abcdef",
             "aaaaaaaaaaaa",
+            "sk-...a1B2",
+            "Y2hhbmdlbWU=",
+            "JHtEQl9QQVNTV09SRH0=",
+            "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
@@ -82,7 +121,12 @@ mod tests {
 
     #[test]
     fn random_secrets_are_not_placeholders() {
-        for s in ["Qm7vX2pLr9TzK4bWn8YcE1sHd6fJg3UaVo5iRt0k", "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", "hunter2"] {
+        for s in [
+            "Qm7vX2pLr9TzK4bWn8YcE1sHd6fJg3UaVo5iRt0k",
+            "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",
+            "hunter2",
+            "WXQ2dkJuMnFMdw==",
+        ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
     }
