@@ -69,6 +69,7 @@ fn main() {
                 list(&c.allow),
                 match c.checksum {
                     Some(Checksum::Crc32Base62) => "Some(Checksum::Crc32Base62)".to_string(),
+                    Some(Checksum::Crc16Nkey) => "Some(Checksum::Crc16Nkey)".to_string(),
                     None => "None".to_string(),
                 },
                 c.window,

@@ -50,6 +50,9 @@ impl Severity {
 pub enum Checksum {
     /// Text after the first `_`: a body and 6 trailing characters equal to base62(CRC32(body)) (GitHub, npm).
     Crc32Base62,
+    /// A NATS NKEY (seed or public key): unpadded base32 whose last two decoded bytes are the little-endian
+    /// CRC-16/XMODEM of the bytes before them.
+    Crc16Nkey,
 }
 
 /// Minimum character-class counts of a secret.
