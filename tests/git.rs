@@ -66,7 +66,7 @@ fn finds_secrets_only_on_a_side_branch_or_only_in_a_tag() {
     commit_file(dir.path(), "side.env", &format!("SLACK_BOT_TOKEN={SLACK}\n"), "side work");
     git(dir.path(), &["checkout", "-q", "main"]);
     git(dir.path(), &["checkout", "-q", "--detach"]);
-    commit_file(dir.path(), "tagged.py", &format!("AWS_ACCESS_KEY_ID = \"{AWS_ID}\"\n"), "release");
+    commit_file(dir.path(), "tagged.py", &format!("AWS_SECRET_ACCESS_KEY = \"{AWS_SECRET}\"\n"), "release");
     git(dir.path(), &["tag", "-a", "v1", "-m", &format!("release notes, token {GH}")]);
     git(dir.path(), &["checkout", "-q", "main"]);
     let (_, doc, _) = scan(dir.path(), &["--git", "."]);

@@ -57,7 +57,11 @@ fn json_findings_carry_the_documented_fields_and_fingerprint() {
     assert_eq!(gh["fingerprint"], keyhound_report::fingerprint(GH.as_bytes()));
     assert_eq!((gh["line"].as_u64(), gh["column"].as_u64()), (Some(1), Some(21)));
     let raw = doc.to_string();
-    assert!(!raw.contains(GH) && !raw.contains(AWS_SECRET) && !raw.contains(AWS_ID));
+    assert!(!raw.contains(GH) && !raw.contains(AWS_SECRET));
+    // The AWS key id is an identifier, not a secret: the paired finding shows it beside its redacted secret.
+    let aws = fs.iter().find(|f| f["path"] == "config/prod.yaml").expect("aws finding");
+    assert_eq!(aws["rule_id"], "aws-access-key-pair");
+    assert!(aws["snippet"].as_str().unwrap().contains(AWS_ID));
 }
 
 #[test]
@@ -179,9 +183,9 @@ fn summary_line_goes_to_stderr() {
 fn min_confidence_hides_findings_but_snippets_still_redact_them() {
     let sid = "AC35059e0ae57c6105d97dc37e1dddf3e7";
     let dir = tree(&[("a.env", &format!("TWILIO_ACCOUNT_SID={sid} GITHUB_TOKEN={GH}\n"))]);
-    let (_, low, _) = scan_json(dir.path(), &["."]);
+    let (_, low, _) = scan_json(dir.path(), &[".", "--min-confidence", "low"]);
     assert!(rules_at(&low, "a.env").iter().any(|r| r == "twilio-account-sid"));
-    let (code, doc, _) = scan_json(dir.path(), &[".", "--min-confidence", "medium"]);
+    let (code, doc, _) = scan_json(dir.path(), &["."]);
     assert_eq!(code, 1);
     assert_eq!(rules_at(&doc, "a.env"), vec!["github-pat-classic".to_string()]);
     assert!(!doc.to_string().contains(sid), "the low-confidence value stays redacted in the snippet: {doc}");

@@ -5,6 +5,7 @@ mod support;
 
 mod action;
 mod bad_input;
+mod confidence;
 mod git;
 mod labeled;
 mod outputs;

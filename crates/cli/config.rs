@@ -152,8 +152,8 @@ allowlist:
   # stopwords:
   #   - localdev
 
-# Report only findings at or above this confidence: low, medium or high.
-# min_confidence: low
+# Report only findings at or above this confidence: low, medium (the default) or high.
+# min_confidence: medium
 
 # Skip files larger than this.
 # max_file_size: 100M

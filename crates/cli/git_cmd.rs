@@ -1,14 +1,12 @@
 //! The git modes of `keyhound scan`: `--git` (full history), `--range`/`--since` (CI) and `--staged`
 //! (pre-commit). Sources come from keyhound-sources; this file attaches provenance to findings.
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use keyhound_engine::BlobMatches;
 use keyhound_report::{redact, Finding, VersionControl};
 use keyhound_sources::{
-    is_binary, Blob, BlobVersion, CommitMeta, History, HistoryOptions, MessageKind, ObjectId, SkipReason, WalkStats,
+    is_binary, Blob, BlobVersion, CommitMeta, History, HistoryOptions, MessageKind, SkipReason, WalkStats,
 };
 
 use crate::args::ScanArgs;
@@ -50,32 +48,19 @@ pub fn scan_history(
     let options =
         HistoryOptions { branch: args.branch.clone(), range, hide_remote_refs, all_objects: args.all_objects };
     let history = History::open(&repo_path(args), &options)?;
-    // Matches of scanned blobs that have any, by id: a blob read as a delta inherits its base's matches
-    // in the text it copied, and only the text near what the delta changed is scanned.
-    let base_matches: Mutex<HashMap<ObjectId, Arc<BlobMatches>>> = Mutex::default();
+    // A blob read as a pack delta is scanned with its base's scan: only the text near what the delta
+    // changed is searched, and the base's keyword hits and matches carry over through copied text.
     let scanner = collector.scanner();
     history.scan_blobs(max_file_size, args.whole_blobs, stats, &|blob| {
         let BlobVersion { id, data, binary, intros, delta } = *blob;
-        let mut matches = Vec::new();
-        if !binary {
-            let scanned = match delta {
-                Some(delta) => {
-                    let base = base_matches.lock().unwrap_or_else(|e| e.into_inner()).get(&delta.base_id).cloned();
-                    let copies: Vec<_> = delta.copies.iter().map(|c| (c.target.clone(), c.base)).collect();
-                    scanner.scan_delta(
-                        data,
-                        delta.base_len,
-                        &copies,
-                        base.as_deref().unwrap_or(&BlobMatches::default()),
-                    )
-                }
-                None => scanner.scan_blob(data),
-            };
-            if !scanned.is_empty() {
-                matches = scanned.matches();
-                base_matches.lock().unwrap_or_else(|e| e.into_inner()).insert(*id, Arc::new(scanned));
+        let scanned = (!binary).then(|| match delta {
+            Some((delta, base)) => {
+                let copies: Vec<_> = delta.copies.iter().map(|c| (c.target.clone(), c.base)).collect();
+                scanner.scan_delta(data, delta.base_len, &copies, base)
             }
-        }
+            None => scanner.scan_blob(data),
+        });
+        let matches = scanned.as_ref().map(BlobMatches::matches).unwrap_or_default();
         let Some(first) = intros.first() else {
             // An unreachable blob (--all-objects): no path, no commit; named by its id.
             let name = format!("keyhound-blob:{id}");
@@ -84,7 +69,8 @@ pub fn scan_history(
             for f in &mut found {
                 f.path = None;
             }
-            return collector.push(found);
+            collector.push(found);
+            return scanned;
         };
         let blob = Blob { path: &first.path, rel_path: &first.path, data: Some(data), binary };
         let content = collector.findings_of(&blob, "git-blob", matches);
@@ -104,6 +90,7 @@ pub fn scan_history(
             found.extend(here);
         }
         collector.push(found);
+        scanned
     });
     for message in &history.messages {
         let commit = &history.commits[message.commit];

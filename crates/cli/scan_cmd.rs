@@ -34,7 +34,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     let scanner = Scanner::new(rules.rules);
     let max_file_size = args.max_file_size.or(config.max_file_size()?).unwrap_or(DEFAULT_MAX_FILE_SIZE);
     let allowlisted_value = config.value_allowlist()?;
-    let min_confidence = match args.min_confidence.or(config.min_confidence).unwrap_or(MinConfidence::Low) {
+    let min_confidence = match args.min_confidence.or(config.min_confidence).unwrap_or(MinConfidence::Medium) {
         MinConfidence::Low => Confidence::Low,
         MinConfidence::Medium => Confidence::Medium,
         MinConfidence::High => Confidence::High,
@@ -179,7 +179,8 @@ impl Collector<'_> {
     pub(crate) fn path_findings(&self, blob: &Blob, source: &str) -> Vec<Finding> {
         let mut found = Vec::new();
         for rule in self.scanner.match_path(blob.rel_path) {
-            if self.scanner.rule(rule).confidence < self.min_confidence {
+            let confidence = confidence_at(self.scanner.rule(rule), blob.rel_path);
+            if confidence < self.min_confidence {
                 continue;
             }
             // A file that is a secret by its name: its identity is its content (the same keystore in two
@@ -198,6 +199,7 @@ impl Collector<'_> {
                 "(file)".into(),
                 blob.rel_path.to_string(),
             ));
+            found.last_mut().expect("just pushed").confidence = confidence.as_str().into();
         }
         found
     }
@@ -222,13 +224,20 @@ impl Collector<'_> {
             let mut matches = best_per_span(self.scanner, matches);
             // Snippets redact every secret on their line, reported or below the minimum confidence.
             let spans: Vec<_> = matches.iter().map(|m| m.secret_span.clone()).collect();
-            matches.retain(|m| self.scanner.rule(m.rule).confidence >= self.min_confidence);
+            let confidence = |m: &Match| confidence_at(self.scanner.rule(m.rule), blob.rel_path);
+            matches.retain(|m| confidence(m) >= self.min_confidence);
             let mut index = LineIndex::new(data);
             for m in &matches {
-                let start = index.position(m.secret_span.start);
-                let end = index.position(m.secret_span.end);
-                let (line_start, line) = LineIndex::line_text(data, m.secret_span.start);
-                let snippet = redact_spans(line, line_start, &spans, self.show_secrets);
+                // A paired secret (an id and its secret) is reported over its whole region, so that both
+                // halves are shown; any other secret over its own span.
+                let paired = !m.decoded && m.region != m.secret_span;
+                let shown_span = if paired { m.region.clone() } else { m.secret_span.clone() };
+                let start = index.position(shown_span.start);
+                let end = index.position(shown_span.end);
+                let (line_start, first_line) = LineIndex::line_text(data, shown_span.start);
+                let (last_start, last_line) = LineIndex::line_text(data, shown_span.end.saturating_sub(1));
+                let text = &data[line_start..last_start + last_line.len()];
+                let snippet = redact_spans(text, line_start, &spans, self.show_secrets);
                 let secret = String::from_utf8_lossy(&m.secret).into_owned();
                 let shown = if self.show_secrets { secret.clone() } else { redact(&secret) };
                 let mut f = self.finding(
@@ -240,13 +249,14 @@ impl Collector<'_> {
                     start.column,
                     end.line,
                     end.column,
-                    m.secret_span.clone(),
+                    shown_span,
                     shown,
                     snippet,
                 );
+                f.confidence = confidence(m).as_str().into();
                 f.encoding = m.decoded.then(|| "base64".to_string());
                 f.secret_value = m.secret.clone();
-                if keyhound_report::has_inline_marker(line) {
+                if keyhound_report::has_inline_marker(first_line) {
                     f.suppressed = Some("inline".into());
                 }
                 found.push(f);
@@ -302,14 +312,81 @@ impl Collector<'_> {
     }
 }
 
+/// Test, example and mock files: fixtures there are mostly fake.
+fn is_test_path(path: &str) -> bool {
+    const DIRS: &[&str] = &[
+        "test",
+        "tests",
+        "__tests__",
+        "testdata",
+        "test_data",
+        "test-data",
+        "testing",
+        "spec",
+        "specs",
+        "fixture",
+        "fixtures",
+        "__fixtures__",
+        "mock",
+        "mocks",
+        "__mocks__",
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "demo",
+        "demos",
+    ];
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    // `FooTest.java`, `FooTests.cs`: the case tells a test class from `latest.go`.
+    let class_stem = file_name.split('.').next().unwrap_or("");
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split('/').rev();
+    let name = parts.next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    parts.any(|dir| DIRS.contains(&dir))
+        || [".test.", ".spec.", "_test.", "-test."].iter().any(|m| name.contains(m))
+        || ["test_", "test-"].iter().any(|p| stem.starts_with(p))
+        || ["_test", "-test", "_tests", "_mock", "-mock"].iter().any(|s| stem.ends_with(s))
+        || class_stem.ends_with("Test")
+        || class_stem.ends_with("Tests")
+        || name.ends_with(".example")
+        || name.ends_with(".sample")
+}
+
+/// The confidence of a match of `rule` in the file at `path`: in test, example and mock files a high
+/// confidence match is medium. Nothing is lowered below medium there: a live key in a test file is still a
+/// live key, and labeled corpora show that most credentials found in test code are real ones.
+fn confidence_at(rule: &Rule, path: &str) -> Confidence {
+    match rule.confidence {
+        Confidence::High if is_test_path(path) => Confidence::Medium,
+        confidence => confidence,
+    }
+}
+
 /// When several rules match overlapping text, keeps the most specific one: a provider rule over a generic
-/// one, then the higher confidence, then the longer secret.
+/// one, then the higher confidence, then the longer secret, then a pair (id and secret) over the secret
+/// alone. An identifier that a paired match already
+/// reports with its secret (an AWS key id next to its secret key) is not reported again on its own.
 fn best_per_span(scanner: &Scanner, mut matches: Vec<Match>) -> Vec<Match> {
     let rank = |m: &Match| {
         let rule = scanner.rule(m.rule);
-        (rule.provider != "generic", rule.confidence, m.secret_span.len())
+        (rule.provider != "generic", rule.confidence, m.secret_span.len(), m.region.len())
     };
     let mut keep = vec![true; matches.len()];
+    for i in 0..matches.len() {
+        let inside_pair = |p: &Match| {
+            !p.decoded
+                && p.region != p.secret_span
+                && p.region.start <= matches[i].secret_span.start
+                && matches[i].secret_span.end <= p.region.end
+                && (matches[i].secret_span.end <= p.secret_span.start
+                    || p.secret_span.end <= matches[i].secret_span.start)
+        };
+        if matches.iter().any(inside_pair) {
+            keep[i] = false;
+        }
+    }
     for i in 0..matches.len() {
         for j in 0..matches.len() {
             if i != j && keep[i] && keep[j] {

@@ -13,13 +13,24 @@ use crate::decode;
 /// Bytes around a base64 run that decide it: a run is a maximal stretch of base64 characters, so only its
 /// neighbours matter; the margin is generous.
 const RUN_REACH: usize = 64;
-use crate::scanner::{Match, Scanner};
+use crate::scanner::{KeywordHit, Match, Scanner};
+
+/// What a delta scan needs beside the blob: the base's keyword hits, what the delta copied and changed,
+/// and (filled in by the scan) the merged windows far enough from every change to take the base's matches.
+pub(crate) struct DeltaScan<'a> {
+    pub(crate) base_hits: &'a [KeywordHit],
+    pub(crate) copies: &'a [(Range<usize>, usize)],
+    pub(crate) changed: &'a Changed,
+    pub(crate) clean: Vec<(usize, Range<usize>)>,
+}
 
 /// Every confirmed match of a blob, before deduplication across decoded runs: what a delta of the blob
 /// inherits. [`BlobMatches::matches`] gives what is reported.
 #[derive(Debug, Clone, Default)]
 pub struct BlobMatches {
     pub(crate) all: Vec<Match>,
+    /// The blob's keyword occurrences, by start: a delta of the blob reuses those in the text it copied.
+    pub(crate) hits: Vec<KeywordHit>,
 }
 
 impl BlobMatches {
@@ -118,8 +129,10 @@ impl Scanner {
     ) -> BlobMatches {
         let changed = Changed::new(data.len(), base_len, copies);
         let mut all = Vec::new();
-        let mut clean = Vec::new();
-        self.scan_into(data, Some((&changed, &mut clean)), &mut all);
+        let mut hits = Vec::new();
+        let mut delta = DeltaScan { base_hits: &base.hits, copies, changed: &changed, clean: Vec::new() };
+        self.scan_into(data, Some(&mut delta), Some(&mut hits), &mut all);
+        let clean = delta.clean;
         // A clean window lies inside one copied piece with two reaches to spare on each side, so the base
         // has the same window there (same hits, same merges): its matches are the base window's.
         for (rule, window) in clean {
@@ -179,7 +192,7 @@ impl Scanner {
                 }
             }
         }
-        BlobMatches { all }
+        BlobMatches { all, hits }
     }
 }
 

@@ -14,6 +14,7 @@
 //! ```
 
 mod check;
+mod checksum;
 mod decode;
 mod delta;
 mod entropy;

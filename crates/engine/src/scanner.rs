@@ -6,12 +6,12 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use keyhound_rules::{build_allow, build_regex, Checksum, ContentRule, Rule, Target};
+use keyhound_rules::{build_allow, build_regex, ContentRule, Rule, Target};
 use regex_automata::util::captures::Captures;
 use regex_automata::{meta, Input};
 
-use crate::delta::{BlobMatches, Changed};
-use crate::{decode, entropy::shannon_entropy, filters::is_placeholder};
+use crate::delta::{BlobMatches, DeltaScan};
+use crate::{checksum, decode, entropy::shannon_entropy, filters::is_placeholder};
 
 /// Bytes before a keyword hit that a match may start at (before snapping to the line start).
 const BEFORE: usize = 256;
@@ -22,8 +22,8 @@ const SNAP: usize = 1024;
 /// small files never pays for the DFA; a directory sweep pays once and runs at DFA speed.
 const DFA_AFTER_BYTES: u64 = 8 << 20;
 
-/// A rule's merged window: the rule's index and the byte range its regex runs in.
-pub(crate) type RuleWindow = (usize, Range<usize>);
+/// A keyword occurrence: the keyword's index in the automaton, its start and its end.
+pub(crate) type KeywordHit = (u32, usize, usize);
 
 /// One confirmed secret in a blob.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,8 @@ pub struct Match {
     pub rule: usize,
     /// Byte span of the secret in the blob. For a decoded secret, the span of the encoded text.
     pub secret_span: Range<usize>,
-    /// Byte span of the whole match (from a paired identifier, if the rule has one, through the secret).
+    /// Byte span from a paired identifier (a rule's `id` group, such as an AWS access key id) through the
+    /// secret, in either order; the secret's span for unpaired rules.
     pub region: Range<usize>,
     /// The secret's bytes (decoded, if it was found inside an encoded run).
     pub secret: Vec<u8>,
@@ -63,6 +64,8 @@ pub struct Scanner {
     /// [`BEFORE`] + [`SNAP`] bytes back and `window` + [`SNAP`] bytes on (plus the keyword), and the match
     /// and the look-around of its regex lie in it.
     reach: Vec<usize>,
+    /// Length of the longest keyword.
+    max_keyword: usize,
 }
 
 #[derive(Default)]
@@ -134,7 +137,7 @@ impl Scanner {
             }
         }
         let automaton = build_keyword_automaton(&keywords, None);
-        let max_keyword = keywords.iter().map(String::len).max().unwrap_or(0);
+        let max_keyword = keywords.iter().map(String::len).max().unwrap_or(1);
         let reach: Vec<usize> = rules
             .iter()
             .map(|rule| rule.content().map_or(0, |c| if c.keywords.is_empty() { 0 } else { c.window }))
@@ -155,6 +158,7 @@ impl Scanner {
             paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
             path_rules,
             reach,
+            max_keyword,
         }
     }
 
@@ -191,9 +195,10 @@ impl Scanner {
     /// Scans a whole blob; keep the result to scan the blob's deltas with [`Scanner::scan_delta`].
     pub fn scan_blob(&self, data: &[u8]) -> BlobMatches {
         let mut all = Vec::new();
-        self.scan_into(data, None, &mut all);
+        let mut hits = Vec::new();
+        self.scan_into(data, None, Some(&mut hits), &mut all);
         self.scan_decoded(data, decode::base64_runs(data), &mut all);
-        BlobMatches { all }
+        BlobMatches { all, hits }
     }
 
     /// Scans the base64 runs of `data`, adding what their decoded text holds, at the run's location.
@@ -201,7 +206,7 @@ impl Scanner {
         for run in runs {
             if let Some(decoded) = decode::decode_base64_text(&data[run.clone()]) {
                 let mut inner = Vec::new();
-                self.scan_into(&decoded, None, &mut inner);
+                self.scan_into(&decoded, None, None, &mut inner);
                 all.extend(inner.into_iter().map(|m| Match {
                     secret_span: run.clone(),
                     region: run.clone(),
@@ -228,20 +233,26 @@ impl Scanner {
         self.keywords.as_ref()
     }
 
-    /// Confirms the keyword hits of `data` into `out`. With `changed` (a delta scan), a rule's merged
-    /// window lying more than two reaches from every change is not confirmed but added to `clean`: its
-    /// matches are those of the same window in the base.
+    /// Confirms the keyword hits of `data` into `out`, recording the keyword hits in `record`. With `delta`,
+    /// the keyword hits are the base's, moved with the text the delta copied, plus those found near each
+    /// change (the same hits a search of all of `data` finds), and a rule's merged window lying more than
+    /// two reaches from every change is not confirmed but added to `delta.clean`: its matches are those of
+    /// the same window in the base.
     pub(crate) fn scan_into(
         &self,
         data: &[u8],
-        changed: Option<(&Changed, &mut Vec<RuleWindow>)>,
+        mut delta: Option<&mut DeltaScan>,
+        record: Option<&mut Vec<KeywordHit>>,
         out: &mut Vec<Match>,
     ) {
-        let ac = self.automaton(data.len());
-        if ac.is_none() && self.always.is_empty() {
+        if self.keywords.is_none() && self.always.is_empty() {
             return;
         }
-        let (changed, mut clean) = changed.unzip();
+        let mut found = match delta.as_deref() {
+            None => self.search_keywords(data, 0..data.len()),
+            Some(delta) => self.delta_keywords(data, delta),
+        };
+        found.sort_unstable_by_key(|&(pattern, start, _)| (start, pattern));
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             if scratch.scanner_id != self.id {
@@ -254,16 +265,16 @@ impl Scanner {
             }
             let mut hits = std::mem::take(&mut scratch.hits);
             hits.clear();
-            for hit in ac.into_iter().flat_map(|ac| ac.find_overlapping_iter(data)) {
-                for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
-                    hits.push((rule, hit.start(), hit.end()));
+            for &(pattern, start, end) in &found {
+                for &rule in &self.keyword_rules[pattern as usize] {
+                    hits.push((rule, start, end));
                 }
             }
             hits.sort_unstable();
             let mut finish = |scratch: &mut Scratch, rule: usize, content: &ContentRule, window: Range<usize>| {
-                if let (Some(changed), Some(clean)) = (changed, clean.as_deref_mut()) {
-                    if changed.distance_to(&window) > 2 * self.reach[rule] {
-                        clean.push((rule, window));
+                if let Some(delta) = delta.as_deref_mut() {
+                    if delta.changed.distance_to(&window) > 2 * self.reach[rule] {
+                        delta.clean.push((rule, window));
                         return;
                     }
                 }
@@ -298,6 +309,47 @@ impl Scanner {
                 self.confirm(scratch, rule, content, data, 0..data.len(), out);
             }
         });
+        if let Some(record) = record {
+            *record = found;
+        }
+    }
+
+    /// Every keyword occurrence that starts in `range` of `data` (and may end past it), as (keyword,
+    /// start, end).
+    fn search_keywords(&self, data: &[u8], range: Range<usize>) -> Vec<KeywordHit> {
+        let end = (range.end + self.max_keyword).min(data.len());
+        let Some(ac) = self.automaton(end - range.start) else { return Vec::new() };
+        ac.find_overlapping_iter(&data[range.start..end])
+            .map(|hit| (hit.pattern().as_u32(), range.start + hit.start(), range.start + hit.end()))
+            .filter(|&(_, start, _)| start < range.end)
+            .collect()
+    }
+
+    /// A delta's keyword occurrences: the base's inside copied pieces, moved, and a search around every
+    /// change for those that touch inserted bytes or a seam.
+    fn delta_keywords(&self, data: &[u8], delta: &DeltaScan) -> Vec<KeywordHit> {
+        let mut found = Vec::new();
+        for (target, src) in delta.copies {
+            let from = delta.base_hits.partition_point(|h| h.1 < *src);
+            for &(pattern, start, end) in &delta.base_hits[from..] {
+                if start >= src + target.len() {
+                    break;
+                }
+                if end <= src + target.len() {
+                    found.push((pattern, start - src + target.start, end - src + target.start));
+                }
+            }
+        }
+        let inside_a_piece = |start: usize, end: usize| {
+            let i = delta.copies.partition_point(|(target, _)| target.end <= start);
+            delta.copies.get(i).is_some_and(|(target, _)| target.start <= start && end <= target.end)
+        };
+        let reach = self.max_keyword.saturating_sub(1);
+        for zone in delta.changed.zones(reach, data.len()) {
+            let new = self.search_keywords(data, zone);
+            found.extend(new.into_iter().filter(|&(_, start, end)| !inside_a_piece(start, end)));
+        }
+        found
     }
 
     fn confirm(
@@ -337,10 +389,11 @@ impl Scanner {
             let next = if whole.is_empty() { whole.end() + 1 } else { whole.end() };
             if let Some(span) = state.captures.get_group(*secret_group) {
                 let secret = &data[span.range()];
-                let region_start = id_group
-                    .and_then(|g| state.captures.get_group(g))
-                    .map_or(whole.start(), |g| g.start.min(span.start));
-                let region = region_start..whole.end().max(span.end);
+                // A paired secret's region runs from its identifier through the secret, in either order.
+                let region = match id_group.and_then(|g| state.captures.get_group(g)) {
+                    Some(id) => id.start.min(span.start)..id.end.max(span.end),
+                    None => span.range(),
+                };
                 let known = out.iter().any(|m| m.rule == rule && m.secret_span == span.range());
                 if !known && self.accepts(rule, content, secret) {
                     out.push(Match {
@@ -381,10 +434,8 @@ impl Scanner {
         if !content.requirements.satisfied_by(secret) {
             return false;
         }
-        if let Some(Checksum::Crc32Base62) = content.checksum {
-            if !crc32_base62_ok(secret) {
-                return false;
-            }
+        if content.checksum.is_some_and(|c| !checksum::passes(c, secret)) {
+            return false;
         }
         if !content.allow.is_empty() {
             let allow = self.compiled[rule]
@@ -423,35 +474,9 @@ fn window_around(data: &[u8], start: usize, end: usize, after: usize) -> Range<u
     ws..we
 }
 
-const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/// GitHub/npm token checksum: after the first `_`, the last 6 characters are base62(CRC32(the rest)).
-fn crc32_base62_ok(secret: &[u8]) -> bool {
-    let Some(underscore) = secret.iter().position(|&b| b == b'_') else { return false };
-    let token = &secret[underscore + 1..];
-    if token.len() <= 6 {
-        return false;
-    }
-    let (body, check) = token.split_at(token.len() - 6);
-    let mut n = crc32fast::hash(body) as u64;
-    let mut expected = [b'0'; 6];
-    for slot in expected.iter_mut().rev() {
-        *slot = BASE62[(n % 62) as usize];
-        n /= 62;
-    }
-    n == 0 && expected == check
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crc32_base62_accepts_valid_and_rejects_tampered_tokens() {
-        assert!(crc32_base62_ok(b"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"));
-        assert!(!crc32_base62_ok(b"ghp_Xw5Kd8Tq2Lm7Rb4Nz9Vc1Hs6Gf3Jp0Zt7Wq2"));
-        assert!(!crc32_base62_ok(b"ghp_short"));
-    }
 
     #[test]
     fn regex_caches_stay_within_the_thread_budget() {

@@ -66,21 +66,22 @@ pub struct Message {
     pub text: Vec<u8>,
 }
 
-/// A blob of the history, ready to scan.
-pub struct BlobVersion<'a> {
+/// A blob of the history, ready to scan; `S` is what the scan of a blob leaves for its deltas.
+pub struct BlobVersion<'a, S> {
     pub id: &'a ObjectId,
     pub data: &'a [u8],
     /// Binary content is not scanned (path rules still apply).
     pub binary: bool,
     /// Where the blob was introduced (empty for an unreachable blob).
     pub intros: &'a [Intro],
-    /// How the blob was made from its pack delta base, when that base was scanned before it: everything
-    /// the delta did not insert is text the base scan has already seen.
-    pub delta: Option<&'a Delta>,
+    /// How the blob was made from its pack delta base, and what the base's visit returned, when it
+    /// returned something: everything the delta did not insert is text the base scan has already seen.
+    pub delta: Option<(&'a Delta, &'a S)>,
 }
 
-/// Called for each blob of the history; a delta base is always visited before its deltas.
-pub type BlobVisitor<'a> = dyn Fn(&BlobVersion) + Sync + 'a;
+/// Called for each blob of the history; a delta base is always visited before its deltas, and what its
+/// visit returns is handed to them.
+pub type BlobVisitor<'a, S> = dyn Fn(&BlobVersion<S>) -> Option<S> + Sync + 'a;
 
 /// What part of the history to read.
 #[derive(Debug, Clone, Default)]
@@ -113,17 +114,19 @@ pub struct History {
     pub root: std::path::PathBuf,
 }
 
-/// Bytes each thread may keep of decoded delta bases: blobs of one file's history are deltas of each other,
-/// so a warm cache of bases saves re-inflating them for every version.
-const DELTA_BASE_CACHE: &str = "core.deltaBaseCacheLimit=96m";
+/// Bytes of decoded delta bases each thread keeps while reading trees or blobs by id.
+const DELTA_BASE_CACHE: usize = 32 << 20;
 
-/// Bytes of decoded trees each thread keeps while diffing commits.
-const TREE_CACHE: usize = 32 << 20;
+/// A thread's repository handle with a delta-base cache. gix sets up none without its `max-performance`
+/// feature (and ignores `core.deltaBaseCacheLimit`): without one, every object stored as a delta would be
+/// rebuilt from the root of its delta chain (~20 deltas deep in a long history).
+fn with_delta_cache(mut repo: gix::Repository) -> gix::Repository {
+    repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(DELTA_BASE_CACHE)));
+    repo
+}
 
 fn open(path: &Path) -> Result<gix::Repository, GitError> {
-    let options = gix::open::Options::default().config_overrides([DELTA_BASE_CACHE]);
-    let repo =
-        ctx!(gix::discover_opts(path, Default::default(), options), "{} is not a git repository", path.display())?;
+    let repo = ctx!(gix::discover(path), "{} is not a git repository", path.display())?;
     Ok(repo)
 }
 
@@ -243,16 +246,14 @@ impl History {
             .collect::<Result<_, _>>()?;
         let tree_of: HashMap<ObjectId, ObjectId> = infos.iter().zip(&rows).map(|(id, row)| (*id, row.1)).collect();
         // Rayon hands each thread runs of consecutive commits (newest first), which share most of their
-        // trees: a per-thread cache of decoded objects reads each tree about once instead of twice.
+        // trees: each thread's tree reader hands a diff's parent trees on to the next diff, and its
+        // delta-base cache decodes each tree from its (just decoded) delta base.
         let diffs: Vec<Vec<(String, ObjectId)>> = rows
             .par_iter()
             .map_init(
-                || {
-                    let mut repo = sync.to_thread_local();
-                    repo.object_cache_size(TREE_CACHE);
-                    repo
-                },
-                |repo, (_, tree, parent, _)| -> Result<Vec<(String, ObjectId)>, GitError> {
+                || TreeReader::new(with_delta_cache(sync.to_thread_local())),
+                |reader, (_, tree, parent, _)| -> Result<Vec<(String, ObjectId)>, GitError> {
+                    let repo = &reader.repo;
                     let parent_tree = match parent {
                         Some(p) => match tree_of.get(p) {
                             Some(tree) => Some(*tree),
@@ -262,7 +263,8 @@ impl History {
                         None => None,
                     };
                     let mut added = Vec::new();
-                    diff_trees(repo, parent_tree, *tree, &mut Vec::new(), &HashSet::new(), &mut |path, oid| {
+                    reader.next_diff();
+                    diff_trees(reader, parent_tree, *tree, &mut Vec::new(), &HashSet::new(), &mut |path, oid| {
                         added.push((path.to_str_lossy().into_owned(), oid));
                     })?;
                     Ok(added)
@@ -324,17 +326,23 @@ impl History {
     /// skipped, unreadable ones as errors. Packed blobs are read pack by pack, walking delta trees from
     /// their roots, so each blob is decoded once from its base and comes with its [`Delta`]; with
     /// `whole_blobs`, or for loose objects, each blob is looked up on its own and has no delta.
-    pub fn scan_blobs(&self, max_size: u64, whole_blobs: bool, stats: &WalkStats, visit: &BlobVisitor) {
+    pub fn scan_blobs<S: Send + Sync>(
+        &self,
+        max_size: u64,
+        whole_blobs: bool,
+        stats: &WalkStats,
+        visit: &BlobVisitor<S>,
+    ) {
         let claimed: Vec<AtomicBool> = self.blobs.iter().map(|_| AtomicBool::new(false)).collect();
         // Visits blob `n` unless another pack already did; true when its content was scanned.
-        let visit_one = |n: usize, data: &[u8], delta: Option<&Delta>| -> bool {
+        let visit_one = |n: usize, data: &[u8], delta: Option<(&Delta, &S)>| -> Option<S> {
             if claimed[n].swap(true, Ordering::Relaxed) {
-                return false;
+                return None;
             }
             let (id, intros) = (&self.blobs[n].0, self.blobs[n].1.as_slice());
             if data.len() as u64 > max_size {
                 stats.add_skip(SkipReason::TooLarge);
-                return false;
+                return None;
             }
             let binary = crate::is_binary(data);
             if binary {
@@ -342,8 +350,7 @@ impl History {
             } else {
                 stats.add_scanned(data.len() as u64);
             }
-            visit(&BlobVersion { id, data, binary, intros, delta: delta.filter(|_| !binary) });
-            !binary
+            visit(&BlobVersion { id, data, binary, intros, delta: delta.filter(|_| !binary) })
         };
         if !whole_blobs && !self.blobs.is_empty() {
             let number: HashMap<ObjectId, usize> = self.blobs.iter().enumerate().map(|(n, b)| (b.0, n)).collect();
@@ -352,13 +359,13 @@ impl History {
                 // A pack that cannot be read leaves its blobs to the object database lookups below.
                 let _ = visit_pack_blobs(
                     &idx,
-                    &|id, data, delta| number.get(id).is_some_and(|&n| visit_one(n, data, delta)),
+                    &|id, data, delta| number.get(id).and_then(|&n| visit_one(n, data, delta)),
                     &|_| {},
                 );
             }
         }
         self.blobs.par_iter().enumerate().filter(|(n, _)| !claimed[*n].load(Ordering::Relaxed)).for_each_init(
-            || self.repo.to_thread_local(),
+            || with_delta_cache(self.repo.to_thread_local()),
             |repo, (n, (oid, _))| {
                 let header = match repo.find_header(*oid) {
                     Ok(header) => header,
@@ -412,7 +419,7 @@ fn blob_at(repo: &gix::Repository, tree: ObjectId, path: &str) -> Option<Vec<u8>
 /// descending only into subtrees whose ids differ and whose paths are not in `skip`. Submodules and
 /// symbolic links are not blobs to scan.
 fn diff_trees(
-    repo: &gix::Repository,
+    reader: &mut TreeReader,
     old: Option<ObjectId>,
     new: ObjectId,
     prefix: &mut Vec<u8>,
@@ -422,21 +429,22 @@ fn diff_trees(
     if old == Some(new) {
         return Ok(());
     }
-    let new_tree = ctx!(repo.find_tree(new), "cannot read tree {new}")?;
-    let new_entries = ctx!(new_tree.decode(), "cannot decode tree {new}")?;
-    let old_entries: HashMap<Vec<u8>, (gix::object::tree::EntryMode, ObjectId)> = match old {
-        Some(old) => {
-            let tree = ctx!(repo.find_tree(old), "cannot read tree {old}")?;
-            let decoded = ctx!(tree.decode(), "cannot decode tree {old}")?;
-            decoded.entries.iter().map(|e| (e.filename.to_vec(), (e.mode, e.oid.to_owned()))).collect()
-        }
-        None => HashMap::new(),
+    let new_tree = reader.read(new)?;
+    let old_tree = match old {
+        Some(old) => Some(reader.read(old)?),
+        None => None,
     };
-    for entry in &new_entries.entries {
-        let previous = old_entries.get(entry.filename.as_bytes());
-        if previous.is_some_and(|(_, oid)| oid.as_ref() == entry.oid) {
-            continue;
-        }
+    let hash = reader.repo.object_hash();
+    let new_data = new_tree.as_slice();
+    let old_data = old_tree.as_deref().unwrap_or_default();
+    let new_bad = |e: &dyn std::fmt::Display| GitError(format!("cannot decode tree {new}: {e}"));
+    let old_bad = |e: &dyn std::fmt::Display| GitError(format!("cannot decode tree {}: {e}", old.unwrap_or(new)));
+    let changes = match changed_entries(new_data, old_data, hash, &new_bad, &old_bad)? {
+        Some(changes) => changes,
+        // Entries out of git's order (a tree `git fsck` rejects): match them by name instead.
+        None => changed_entries_unsorted(new_data, old_data, hash, &new_bad, &old_bad)?,
+    };
+    for (entry, old_sub) in changes {
         let len = prefix.len();
         if !prefix.is_empty() {
             prefix.push(b'/');
@@ -444,15 +452,144 @@ fn diff_trees(
         prefix.extend_from_slice(entry.filename);
         if entry.mode.is_tree() {
             if !skip.contains(prefix.as_slice()) {
-                let old_sub = previous.filter(|(mode, _)| mode.is_tree()).map(|(_, oid)| *oid);
-                diff_trees(repo, old_sub, entry.oid.to_owned(), prefix, skip, emit)?;
+                diff_trees(reader, old_sub, entry.oid.to_owned(), prefix, skip, emit)?;
             }
         } else if entry.mode.is_blob() {
             emit(prefix.as_bstr(), entry.oid.to_owned());
         }
         prefix.truncate(len);
     }
+    if let (Some(old), Some(data)) = (old, old_tree) {
+        reader.keeping.insert(old, data);
+    }
     Ok(())
+}
+
+/// Reads trees for [`diff_trees`]. Diffing commits newest first, the trees a diff reads on its old (parent)
+/// side are the next diff's new side: they are kept for one diff and handed over without another lookup.
+struct TreeReader {
+    repo: gix::Repository,
+    /// Old-side trees of the previous diff.
+    kept: HashMap<ObjectId, Vec<u8>>,
+    /// Old-side trees of the current diff.
+    keeping: HashMap<ObjectId, Vec<u8>>,
+}
+
+impl TreeReader {
+    fn new(repo: gix::Repository) -> TreeReader {
+        TreeReader { repo, kept: HashMap::new(), keeping: HashMap::new() }
+    }
+
+    /// Starts the next diff: what the current one kept becomes available, what it did not use is dropped.
+    fn next_diff(&mut self) {
+        std::mem::swap(&mut self.kept, &mut self.keeping);
+        self.keeping.clear();
+    }
+
+    /// The raw data of tree `id`.
+    fn read(&mut self, id: ObjectId) -> Result<Vec<u8>, GitError> {
+        if let Some(data) = self.kept.remove(&id) {
+            return Ok(data);
+        }
+        Ok(ctx!(self.repo.find_tree(id), "cannot read tree {id}")?.detach().data)
+    }
+}
+
+/// An entry of the new tree that the old one does not have, with the old tree's subtree of the same name.
+type Change<'a> = (gix::objs::tree::EntryRef<'a>, Option<ObjectId>);
+
+/// Git's tree order: by name, a directory's name compared as if it ended in `/`.
+fn tree_order(a: &gix::objs::tree::EntryRef<'_>, b: &gix::objs::tree::EntryRef<'_>) -> std::cmp::Ordering {
+    let (x, y) = (a.filename.as_bytes(), b.filename.as_bytes());
+    let common = x.len().min(y.len());
+    x[..common].cmp(&y[..common]).then_with(|| {
+        let end = |name: &[u8], is_tree: bool| name.get(common).copied().unwrap_or(if is_tree { b'/' } else { 0 });
+        end(x, a.mode.is_tree()).cmp(&end(y, b.mode.is_tree()))
+    })
+}
+
+/// The entries of `new` whose id differs from the entry of the same name in `old` (or that `old` lacks),
+/// by a merge of the two sorted entry lists without allocating per entry; `None` when either tree's entries
+/// are not in strictly increasing git order.
+fn changed_entries<'a>(
+    new: &'a [u8],
+    old: &'a [u8],
+    hash: gix::hash::Kind,
+    new_bad: &dyn Fn(&dyn std::fmt::Display) -> GitError,
+    old_bad: &dyn Fn(&dyn std::fmt::Display) -> GitError,
+) -> Result<Option<Vec<Change<'a>>>, GitError> {
+    use gix::objs::TreeRefIter;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let mut changes = Vec::new();
+    let mut olds = TreeRefIter::from_bytes(old, hash);
+    let mut next_old = || olds.next().transpose().map_err(|e| old_bad(&e));
+    let mut old_entry = next_old()?;
+    let mut prev_new: Option<gix::objs::tree::EntryRef<'a>> = None;
+    for entry in TreeRefIter::from_bytes(new, hash) {
+        let entry = entry.map_err(|e| new_bad(&e))?;
+        if prev_new.is_some_and(|p| tree_order(&p, &entry) != Less) {
+            return Ok(None);
+        }
+        prev_new = Some(entry);
+        let mut matched = None;
+        while let Some(o) = old_entry {
+            match tree_order(&o, &entry) {
+                Less => {}
+                Equal => matched = Some(o),
+                Greater => break,
+            }
+            let next = next_old()?;
+            if next.is_some_and(|n| tree_order(&o, &n) != Less) {
+                return Ok(None);
+            }
+            old_entry = next;
+            if matched.is_some() {
+                break;
+            }
+        }
+        match matched {
+            Some(o) if o.oid == entry.oid => {}
+            Some(o) => changes.push((entry, o.mode.is_tree().then(|| o.oid.to_owned()))),
+            // A subtree where `old` had a submodule of the same name and id is unchanged too.
+            None if entry.mode.is_tree()
+                && !old.is_empty()
+                && TreeRefIter::from_bytes(old, hash)
+                    .any(|o| o.is_ok_and(|o| o.filename == entry.filename && o.oid == entry.oid)) => {}
+            None => changes.push((entry, None)),
+        }
+    }
+    // The rest of `old` must be in order too, or an entry of `new` might have been missed there.
+    while let Some(o) = old_entry {
+        let next = next_old()?;
+        if next.is_some_and(|n| tree_order(&o, &n) != Less) {
+            return Ok(None);
+        }
+        old_entry = next;
+    }
+    Ok(Some(changes))
+}
+
+/// [`changed_entries`] for trees whose entries are out of order: each entry of `new` looked up by name in
+/// `old` (the last entry of a name wins).
+fn changed_entries_unsorted<'a>(
+    new: &'a [u8],
+    old: &'a [u8],
+    hash: gix::hash::Kind,
+    new_bad: &dyn Fn(&dyn std::fmt::Display) -> GitError,
+    old_bad: &dyn Fn(&dyn std::fmt::Display) -> GitError,
+) -> Result<Vec<Change<'a>>, GitError> {
+    use gix::objs::TreeRefIter;
+    let new_entries = TreeRefIter::from_bytes(new, hash).entries().map_err(|e| new_bad(&e))?;
+    let old_entries = TreeRefIter::from_bytes(old, hash).entries().map_err(|e| old_bad(&e))?;
+    let old_entries: HashMap<&[u8], gix::objs::tree::EntryRef<'a>> =
+        old_entries.into_iter().map(|e| (e.filename.as_bytes(), e)).collect();
+    Ok(new_entries
+        .into_iter()
+        .filter_map(|entry| match old_entries.get(entry.filename.as_bytes()) {
+            Some(o) if o.oid == entry.oid => None,
+            previous => Some((entry, previous.filter(|o| o.mode.is_tree()).map(|o| o.oid.to_owned()))),
+        })
+        .collect())
 }
 
 /// A file whose staged content differs from HEAD's.
@@ -493,7 +630,8 @@ pub fn staged(path: &Path) -> Result<Staged, GitError> {
     }
     let mut head: HashMap<Vec<u8>, ObjectId> = HashMap::new();
     if let Some(tree) = head_tree {
-        diff_trees(&repo, None, tree, &mut Vec::new(), &unchanged, &mut |path, oid| {
+        let mut reader = TreeReader::new(repo.clone());
+        diff_trees(&mut reader, None, tree, &mut Vec::new(), &unchanged, &mut |path, oid| {
             head.insert(path.to_vec(), oid);
         })?;
     }

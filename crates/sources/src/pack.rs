@@ -35,9 +35,9 @@ pub struct Delta {
 }
 
 /// Called for each blob of a pack, a delta's base always before the delta: its id, its bytes, and how it
-/// was made from its base, when that base was itself visited and returned `true`. Returns whether the blob
-/// was scanned (so that its deltas may rely on it).
-pub(crate) type PackVisitor<'a> = dyn Fn(&ObjectId, &[u8], Option<&Delta>) -> bool + Sync + 'a;
+/// was made from its base with what the visit of the base returned, when it returned something. A visit
+/// returns what its deltas need to know of the blob (its scan), which lives until they are all visited.
+pub(crate) type PackVisitor<'a, S> = dyn Fn(&ObjectId, &[u8], Option<(&Delta, &S)>) -> Option<S> + Sync + 'a;
 
 /// The pack index files of the object database at `objects_dir` (alternates are not followed).
 pub(crate) fn pack_indexes(objects_dir: &Path) -> Vec<PathBuf> {
@@ -104,32 +104,39 @@ impl PackTrees {
         Some(out)
     }
 
-    fn descend(&self, node: u32, data: &[u8], scanned: bool, visit: &PackVisitor, failed: &(dyn Fn(ObjectId) + Sync)) {
+    fn descend<S: Send + Sync>(
+        &self,
+        node: u32,
+        data: &[u8],
+        scan: Option<&S>,
+        visit: &PackVisitor<S>,
+        failed: &(dyn Fn(ObjectId) + Sync),
+    ) {
         self.children[node as usize].par_iter().for_each(|&child| {
             let id = self.ids[child as usize];
             let Some((bytes, copies)) = self.inflate(child).and_then(|delta| apply_delta(data, &delta)) else {
                 return failed(id);
             };
-            let delta = scanned.then(|| Delta { base_id: self.ids[node as usize], base_len: data.len(), copies });
-            let child_scanned = visit(&id, &bytes, delta.as_ref());
-            self.descend(child, &bytes, child_scanned, visit, failed);
+            let delta = Delta { base_id: self.ids[node as usize], base_len: data.len(), copies };
+            let child_scan = visit(&id, &bytes, scan.map(|s| (&delta, s)));
+            self.descend(child, &bytes, child_scan.as_ref(), visit, failed);
         });
     }
 }
 
 /// Visits every blob of the pack whose index is `idx_path`, delta bases before their deltas, in parallel;
 /// `failed` gets blobs whose data could not be decoded (they, and their deltas, are not visited).
-pub(crate) fn visit_pack_blobs(
+pub(crate) fn visit_pack_blobs<S: Send + Sync>(
     idx_path: &Path,
-    visit: &PackVisitor,
+    visit: &PackVisitor<S>,
     failed: &(dyn Fn(ObjectId) + Sync),
 ) -> Result<(), GitError> {
     let trees = read_trees(idx_path)?;
     trees.blob_roots.par_iter().for_each(|&root| {
         let id = trees.ids[root as usize];
         let Some(data) = trees.inflate(root) else { return failed(id) };
-        let scanned = visit(&id, &data, None);
-        trees.descend(root, &data, scanned, visit, failed);
+        let scan = visit(&id, &data, None);
+        trees.descend(root, &data, scan.as_ref(), visit, failed);
     });
     Ok(())
 }

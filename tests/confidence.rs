@@ -1,0 +1,64 @@
+//! Confidence levels: the default threshold (medium), paired id + secret findings, and test paths.
+use crate::support::*;
+
+#[test]
+fn default_threshold_is_medium_so_an_id_alone_is_not_reported() {
+    let dir = tree(&[("config.env", &format!("AWS_ACCESS_KEY_ID={AWS_ID}\nregion=us-east-1\n"))]);
+    let (code, doc, _) = scan_json(dir.path(), &["."]);
+    assert_eq!(code, 0, "{doc}");
+    let (code, doc, _) = scan_json(dir.path(), &[".", "--min-confidence", "low"]);
+    assert_eq!(code, 1);
+    let f = &findings(&doc)[0];
+    assert_eq!(f["rule_id"], "aws-access-key-id");
+    assert_eq!(f["confidence"], "low");
+}
+
+#[test]
+fn an_id_and_its_secret_on_following_lines_are_one_finding_spanning_both() {
+    let text = format!("[default]\naws_access_key_id = {AWS_ID}\naws_secret_access_key = {AWS_SECRET}\n");
+    let dir = tree(&[("credentials", &text)]);
+    let (code, doc, _) = scan_json(dir.path(), &[".", "--min-confidence", "low"]);
+    assert_eq!(code, 1);
+    let all = findings(&doc);
+    assert_eq!(all.len(), 1, "the id is not reported again on its own: {all:#?}");
+    let f = &all[0];
+    assert_eq!(f["rule_id"], "aws-access-key-pair");
+    assert_eq!((f["line"].as_u64(), f["end_line"].as_u64()), (Some(2), Some(3)), "from the id through the secret");
+    let snippet = f["snippet"].as_str().unwrap();
+    assert!(snippet.contains(AWS_ID) && snippet.contains("aws_secret_access_key"), "{snippet}");
+    assert!(!snippet.contains(AWS_SECRET), "the secret is redacted: {snippet}");
+    // The identity of the finding is the secret (the part to rotate), as for the secret found alone.
+    let alone = tree(&[("credentials", &format!("aws_secret_access_key = {AWS_SECRET}\n"))]);
+    let (_, doc, _) = scan_json(alone.path(), &["."]);
+    assert_eq!(findings(&doc)[0]["fingerprint"], f["fingerprint"]);
+}
+
+#[test]
+fn secret_before_its_id_is_paired_too() {
+    let text = format!("AWS_SECRET_ACCESS_KEY={AWS_SECRET}\nAWS_ACCESS_KEY_ID={AWS_ID}\n");
+    let dir = tree(&[(".env", &text)]);
+    let (_, doc, _) = scan_json(dir.path(), &[".", "--min-confidence", "low"]);
+    let all = findings(&doc);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["rule_id"], "aws-secret-key-pair-reversed");
+    assert_eq!((all[0]["line"].as_u64(), all[0]["end_line"].as_u64()), (Some(1), Some(2)));
+}
+
+#[test]
+fn test_paths_lower_high_confidence_to_medium_and_no_further() {
+    let line = format!("token = \"{GH}\"\n");
+    let dir = tree(&[("src/app.py", &line), ("tests/test_app.py", &line), ("src/AppTest.java", &line)]);
+    let (_, doc, _) = scan_json(dir.path(), &["."]);
+    let confidence = |path: &str| {
+        findings(&doc).into_iter().find(|f| f["path"] == path).map(|f| f["confidence"].as_str().unwrap().to_string())
+    };
+    assert_eq!(confidence("src/app.py").as_deref(), Some("high"));
+    assert_eq!(confidence("tests/test_app.py").as_deref(), Some("medium"), "still reported by default");
+    assert_eq!(confidence("src/AppTest.java").as_deref(), Some("medium"));
+    let (_, doc, _) = scan_json(dir.path(), &[".", "--min-confidence", "high"]);
+    assert_eq!(paths(&doc), vec!["src/app.py"]);
+    // `latest.go` is not a test file.
+    let dir = tree(&[("cmd/latest.go", &line)]);
+    let (_, doc, _) = scan_json(dir.path(), &["."]);
+    assert_eq!(findings(&doc)[0]["confidence"], "high");
+}
