@@ -34,11 +34,6 @@ pub struct BlobMatches {
 }
 
 impl BlobMatches {
-    /// True when the blob has no match at all.
-    pub fn is_empty(&self) -> bool {
-        self.all.is_empty()
-    }
-
     /// The blob's matches in order of position. A secret found in decoded text is dropped when the same
     /// rule found it in plain text, or in an earlier encoded run.
     pub fn matches(&self) -> Vec<Match> {

@@ -26,8 +26,6 @@ pub struct DeltaCopy {
 /// How a blob was made from its delta base: everything outside `copies` was inserted by the delta.
 #[derive(Debug, Clone)]
 pub struct Delta {
-    /// The base object's id.
-    pub base_id: ObjectId,
     /// The base object's length in bytes.
     pub base_len: usize,
     /// What the blob copied from the base, in blob order.
@@ -117,7 +115,7 @@ impl PackTrees {
             let Some((bytes, copies)) = self.inflate(child).and_then(|delta| apply_delta(data, &delta)) else {
                 return failed(id);
             };
-            let delta = Delta { base_id: self.ids[node as usize], base_len: data.len(), copies };
+            let delta = Delta { base_len: data.len(), copies };
             let child_scan = visit(&id, &bytes, scan.map(|s| (&delta, s)));
             self.descend(child, &bytes, child_scan.as_ref(), visit, failed);
         });
