@@ -162,7 +162,7 @@ pub struct ScanArgs {
     /// Exit 2 when any file could not be read.
     #[arg(long)]
     pub strict: bool,
-    /// Report only findings at or above this confidence (default low, or the config's).
+    /// Report only findings at or above this confidence (default medium, or the config's).
     #[arg(long, value_enum)]
     pub min_confidence: Option<MinConfidence>,
     /// Colour in text output.
