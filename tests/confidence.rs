@@ -62,3 +62,24 @@ fn test_paths_lower_high_confidence_to_medium_and_no_further() {
     let (_, doc, _) = scan_json(dir.path(), &["."]);
     assert_eq!(findings(&doc)[0]["confidence"], "high");
 }
+
+#[test]
+fn a_key_named_for_a_known_vendor_is_raised_to_medium_unless_it_says_public() {
+    let value = "Qz7vX2pLr9TzK4bWn8YcE1sH";
+    let text = format!(
+        "ADAFRUIT_AIO_KEY = \"{value}\"\ncontent_moderator_key = \"{value}x\"\nstripe_pub_key = \"{value}y\"\n"
+    );
+    let dir = tree(&[("settings.py", &text)]);
+    let (_, doc, _) = scan_json(dir.path(), &[".", "--min-confidence", "low"]);
+    let at = |line: u64| {
+        findings(&doc).into_iter().find(|f| f["line"] == line).map(|f| {
+            assert_eq!(f["rule_id"], "generic-key-assignment-high-entropy");
+            f["confidence"].as_str().unwrap().to_string()
+        })
+    };
+    assert_eq!(at(1).as_deref(), Some("medium"), "named for a vendor: {doc}");
+    assert_eq!(at(2).as_deref(), Some("low"), "no vendor in the name");
+    assert_eq!(at(3).as_deref(), Some("low"), "a public key stays low");
+    let (_, doc, _) = scan_json(dir.path(), &["."]);
+    assert_eq!(findings(&doc).len(), 1, "only the raised one at the default threshold: {doc}");
+}

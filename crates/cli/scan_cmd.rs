@@ -179,7 +179,7 @@ impl Collector<'_> {
     pub(crate) fn path_findings(&self, blob: &Blob, source: &str) -> Vec<Finding> {
         let mut found = Vec::new();
         for rule in self.scanner.match_path(blob.rel_path) {
-            let confidence = confidence_at(self.scanner.rule(rule), blob.rel_path);
+            let confidence = confidence_at(self.scanner.rule(rule).confidence, blob.rel_path);
             if confidence < self.min_confidence {
                 continue;
             }
@@ -224,7 +224,7 @@ impl Collector<'_> {
             let mut matches = best_per_span(self.scanner, matches);
             // Snippets redact every secret on their line, reported or below the minimum confidence.
             let spans: Vec<_> = matches.iter().map(|m| m.secret_span.clone()).collect();
-            let confidence = |m: &Match| confidence_at(self.scanner.rule(m.rule), blob.rel_path);
+            let confidence = |m: &Match| confidence_at(self.scanner.confidence(m), blob.rel_path);
             matches.retain(|m| confidence(m) >= self.min_confidence);
             let mut index = LineIndex::new(data);
             for m in &matches {
@@ -354,11 +354,12 @@ fn is_test_path(path: &str) -> bool {
         || name.ends_with(".sample")
 }
 
-/// The confidence of a match of `rule` in the file at `path`: in test, example and mock files a high
-/// confidence match is medium. Nothing is lowered below medium there: a live key in a test file is still a
-/// live key, and labeled corpora show that most credentials found in test code are real ones.
-fn confidence_at(rule: &Rule, path: &str) -> Confidence {
-    match rule.confidence {
+/// The confidence of a match (its rule's, or raised by the name it is assigned to) in the file at `path`:
+/// in test, example and mock files a high confidence match is medium. Nothing is lowered below medium
+/// there: a live key in a test file is still a live key, and labeled corpora show that most credentials
+/// found in test code are real ones.
+fn confidence_at(confidence: Confidence, path: &str) -> Confidence {
+    match confidence {
         Confidence::High if is_test_path(path) => Confidence::Medium,
         confidence => confidence,
     }
@@ -371,7 +372,7 @@ fn confidence_at(rule: &Rule, path: &str) -> Confidence {
 fn best_per_span(scanner: &Scanner, mut matches: Vec<Match>) -> Vec<Match> {
     let rank = |m: &Match| {
         let rule = scanner.rule(m.rule);
-        (rule.provider != "generic", rule.confidence, m.secret_span.len(), m.region.len())
+        (rule.provider != "generic", scanner.confidence(m), m.secret_span.len(), m.region.len())
     };
     let mut keep = vec![true; matches.len()];
     for i in 0..matches.len() {

@@ -60,7 +60,7 @@ fn main() {
     }
     let mut code = String::from("pub(crate) static BUILTIN_RULES: &[StaticRule] = &[\n");
     for rule in &set.rules {
-        let (keywords, pattern, entropy, requirements, allow, checksum, window, path) = match &rule.target {
+        let (keywords, pattern, entropy, requirements, allow, checksum, window, raise, path) = match &rule.target {
             Target::Content(c) => (
                 list(&c.keywords),
                 format!("Some({:?})", c.pattern),
@@ -73,6 +73,12 @@ fn main() {
                     None => "None".to_string(),
                 },
                 c.window,
+                match &c.raise {
+                    Some(r) => {
+                        format!("Some((Confidence::{:?}, {}, {}))", r.to, list(&r.names), list(&r.except))
+                    }
+                    None => "None".to_string(),
+                },
                 "&[]".to_string(),
             ),
             Target::Path { path } => (
@@ -83,6 +89,7 @@ fn main() {
                 "&[]".into(),
                 "None".into(),
                 0,
+                "None".into(),
                 list(path),
             ),
         };
@@ -91,7 +98,7 @@ fn main() {
             "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, kind: {:?}, confidence: Confidence::{:?}, \
              severity: Severity::{:?}, description: {:?}, keywords: {keywords}, pattern: {pattern}, \
              entropy: {entropy}, requirements: {requirements}, allow: {allow}, checksum: {checksum}, \
-             window: {window}, path: {path}, examples: {}, negative_examples: {}, references: {}, file: {:?}, \
+             window: {window}, raise: {raise}, path: {path}, examples: {}, negative_examples: {}, references: {}, file: {:?}, \
              line: {} }},",
             rule.id,
             rule.name,

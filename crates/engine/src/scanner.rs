@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use keyhound_rules::{build_allow, build_regex, ContentRule, Rule, Target};
+use keyhound_rules::{build_allow, build_regex, Confidence, ContentRule, Rule, Target};
 use regex_automata::util::captures::Captures;
 use regex_automata::{meta, Input};
 
@@ -39,6 +39,8 @@ pub struct Match {
     pub secret: Vec<u8>,
     /// True when the secret was found inside base64-encoded text.
     pub decoded: bool,
+    /// True when the rule's `raise` applies: the name the secret is assigned to says whose it is.
+    pub raised: bool,
 }
 
 struct CompiledRule {
@@ -168,6 +170,15 @@ impl Scanner {
     }
 
     /// The rule at `index`.
+    /// The confidence of `m`: its rule's, or the rule's `raise` level when that applies to `m`.
+    pub fn confidence(&self, m: &Match) -> Confidence {
+        let rule = &self.rules[m.rule];
+        match (&rule.target, m.raised) {
+            (Target::Content(ContentRule { raise: Some(raise), .. }), true) => raise.to,
+            _ => rule.confidence,
+        }
+    }
+
     pub fn rule(&self, index: usize) -> &Rule {
         &self.rules[index]
     }
@@ -396,12 +407,14 @@ impl Scanner {
                 };
                 let known = out.iter().any(|m| m.rule == rule && m.secret_span == span.range());
                 if !known && self.accepts(rule, content, secret) {
+                    let raised = content.raise.as_ref().is_some_and(|r| r.applies_to(assigned_name(data, span.start)));
                     out.push(Match {
                         rule,
                         secret_span: span.range(),
                         region,
                         secret: secret.to_vec(),
                         decoded: false,
+                        raised,
                     });
                 }
             }
@@ -464,6 +477,31 @@ fn build_keyword_automaton(keywords: &[String], kind: Option<AhoCorasickKind>) -
 /// The window a rule's regex runs in around a keyword hit at `start..end`: from up to [`BEFORE`] bytes
 /// before it, back to its line start, through `after` bytes past it, forward to its line end; widening to
 /// line boundaries stops after [`SNAP`] bytes so a single huge line cannot make a window huge.
+/// The name a value starting at `secret_start` is assigned to: the identifier (words joined by `_ . -`
+/// or single spaces, at most 64 bytes) before the quotes, brackets and operator (`=`, `:`, `=>`, `:=`)
+/// that precede the value on its line. Empty when there is none.
+fn assigned_name(data: &[u8], secret_start: usize) -> &[u8] {
+    let line_start = data[..secret_start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let before = &data[line_start..secret_start];
+    let is_glue = |b: u8| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'`' | b'\\' | b'[' | b']' | b'(' | b'$' | b'@');
+    let is_operator = |b: u8| matches!(b, b'=' | b':' | b'>' | b'<' | b'?' | b'+' | b'|' | b',');
+    let mut end = before.len();
+    while end > 0 && (is_glue(before[end - 1]) || is_operator(before[end - 1])) {
+        end -= 1;
+    }
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    let mut start = end;
+    while start > 0 && end - start < 64 {
+        let b = before[start - 1];
+        let joined_by_space = b == b' ' && start >= 2 && is_name(before[start - 2]) && start < end;
+        if !(is_name(b) || joined_by_space) {
+            break;
+        }
+        start -= 1;
+    }
+    &before[start..end]
+}
+
 fn window_around(data: &[u8], start: usize, end: usize, after: usize) -> Range<usize> {
     let from = start.saturating_sub(BEFORE);
     let snap_floor = from.saturating_sub(SNAP);
@@ -477,6 +515,20 @@ fn window_around(data: &[u8], start: usize, end: usize, after: usize) -> Range<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assigned_name_is_the_identifier_before_the_operator() {
+        let name = |line: &str, value: &str| {
+            let start = line.find(value).unwrap();
+            String::from_utf8_lossy(assigned_name(line.as_bytes(), start)).into_owned()
+        };
+        assert_eq!(name("a = 1\nSTRIPE_API_KEY=sk1", "sk1"), "STRIPE_API_KEY");
+        assert_eq!(name("  \"mailgun.key\": \"v1\"", "v1"), "mailgun.key");
+        assert_eq!(name("const mailgunKey = 'v1';", "v1"), "const mailgunKey");
+        assert_eq!(name("kling Access Key: v1", "v1"), "kling Access Key");
+        assert_eq!(name("cfg[\"acme_key\"] => \"v1\"", "v1"), "acme_key");
+        assert_eq!(name("v1", "v1"), "");
+    }
 
     #[test]
     fn regex_caches_stay_within_the_thread_budget() {

@@ -18,6 +18,6 @@ mod parse;
 
 pub use import::import_gitleaks;
 pub use model::{
-    build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
+    build_regex, Checksum, Confidence, ContentRule, Raise, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
 };
 pub use parse::{build_allow, parse_yaml, RuleError, RuleSet};

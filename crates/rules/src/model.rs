@@ -99,6 +99,34 @@ pub struct ContentRule {
     pub checksum: Option<Checksum>,
     /// Bytes after a keyword hit that a match may reach.
     pub window: usize,
+    /// A higher confidence for matches whose value is assigned to a name that says whose secret it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raise: Option<Raise>,
+}
+
+/// Raises a match's confidence to `to` when the name its value is assigned to (the identifier before
+/// `=`/`:` on the same line, such as `STRIPE_API_KEY`) contains one of `names` and none of `except`
+/// (ASCII case-insensitive substrings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raise {
+    pub to: Confidence,
+    pub names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<String>,
+}
+
+impl Raise {
+    /// True when `name` (the assigned name) qualifies for the raise.
+    pub fn applies_to(&self, name: &[u8]) -> bool {
+        let name = name.to_ascii_lowercase();
+        let contains = |word: &String| contains_ignore_case(&name, word.as_bytes());
+        self.names.iter().any(contains) && !self.except.iter().any(contains)
+    }
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn is_default_requirements(r: &Requirements) -> bool {

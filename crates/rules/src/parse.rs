@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::model::{
-    build_regex, Checksum, Confidence, ContentRule, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
+    build_regex, Checksum, Confidence, ContentRule, Raise, Requirements, Rule, RuleOrigin, Severity, Target, KINDS,
 };
 
 /// Default bytes after a keyword hit that a match may reach.
@@ -60,6 +60,8 @@ struct RawRule {
     checksum: Option<Checksum>,
     #[serde(default)]
     window: Option<Spanned<usize>>,
+    #[serde(default)]
+    raise: Option<Raise>,
     #[serde(default)]
     path: Vec<Spanned<String>>,
     #[serde(default)]
@@ -270,6 +272,14 @@ fn validate(file: &str, raw: RawRule, builtin: bool) -> Result<Rule, RuleError> 
                 }
                 w => w.map_or(DEFAULT_WINDOW, |w| w.value),
             };
+            if let Some(raise) = &raw.raise {
+                if raise.to <= raw.confidence {
+                    return Err(cx.err(line, "raise", "`to` must be above the rule's own confidence"));
+                }
+                if raise.names.is_empty() || raise.names.iter().chain(&raise.except).any(|n| n.is_empty()) {
+                    return Err(cx.err(line, "raise", "`names` needs at least one word, and no word may be empty"));
+                }
+            }
             Target::Content(ContentRule {
                 keywords: raw.keywords,
                 pattern: pattern.value,
@@ -278,6 +288,7 @@ fn validate(file: &str, raw: RawRule, builtin: bool) -> Result<Rule, RuleError> 
                 allow: raw.allow.into_iter().map(|a| a.value).collect(),
                 checksum: raw.checksum,
                 window,
+                raise: raw.raise,
             })
         }
     };
@@ -339,6 +350,23 @@ mod tests {
         set.add_yaml("u.yaml", yaml, false).unwrap();
         assert_eq!(set.rules.len(), 1);
         assert_eq!(set.warnings.len(), 1);
+    }
+
+    #[test]
+    fn raise_must_go_up_and_name_words() {
+        let rule = "rules:\n  - id: x\n    name: X\n    provider: p\n    kind: api-key\n    confidence: medium\n    severity: high\n    keywords: [a]\n    pattern: '(?P<secret>a+)'\n";
+        let load = |raise: &str| RuleSet::default().add_yaml("u.yaml", &format!("{rule}{raise}"), false);
+        let err = load("    raise: {to: low, names: [acme]}\n").unwrap_err().to_string();
+        assert!(err.contains("field `raise`") && err.contains("above"), "{err}");
+        let err = load("    raise: {to: high, names: []}\n").unwrap_err().to_string();
+        assert!(err.contains("field `raise`"), "{err}");
+        let mut set = RuleSet::default();
+        set.add_yaml("u.yaml", &format!("{rule}    raise: {{to: high, names: [acme], except: [public]}}\n"), false)
+            .unwrap();
+        let raise = set.rules[0].content().unwrap().raise.clone().unwrap();
+        assert!(
+            raise.applies_to(b"ACME_API_KEY") && !raise.applies_to(b"ACME_PUBLIC_KEY") && !raise.applies_to(b"KEY")
+        );
     }
 
     #[test]
