@@ -18,9 +18,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "${",
     "{{",
     "}}",
-    "<",
-    ">",
-    "%(",
     "os.environ",
     "process.env",
     "getenv",
@@ -75,6 +72,9 @@ fn is_placeholder_text(secret: &[u8]) -> bool {
     if PUBLISHED_SAMPLES.iter().any(|w| memchr::memmem::find(secret, w.as_bytes()).is_some()) {
         return true;
     }
+    if has_angle_placeholder(secret) || has_percent_placeholder(secret) {
+        return true;
+    }
     if secret.iter().all(|&b| b == secret[0]) {
         return true;
     }
@@ -88,6 +88,24 @@ fn is_placeholder_text(secret: &[u8]) -> bool {
         return true;
     }
     false
+}
+
+/// `<TOKEN>`, `<your key here>`: a value that starts with `<`, ends with `>`, or holds a `<...>` pair.
+fn has_angle_placeholder(secret: &[u8]) -> bool {
+    let open = memchr::memchr(b'<', secret);
+    secret.first() == Some(&b'<')
+        || secret.last() == Some(&b'>')
+        || open.is_some_and(|i| memchr::memchr(b'>', &secret[i..]).is_some())
+}
+
+/// A Python `%(name)s` format placeholder. A bare `%(` is not one: generated passwords and Django secret
+/// keys contain it.
+fn has_percent_placeholder(secret: &[u8]) -> bool {
+    memchr::memmem::find_iter(secret, b"%(").any(|i| {
+        let rest = &secret[i + 2..];
+        let name = rest.iter().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')).count();
+        name > 0 && rest.get(name) == Some(&b')')
+    })
 }
 
 #[cfg(test)]
@@ -111,6 +129,9 @@ mod tests {
             "aaaaaaaaaaaa",
             "sk-...a1B2",
             "Y2hhbmdlbWU=",
+            "%(db_password)s",
+            "<TOKEN",
+            "key-<id>-x",
             "JHtEQl9QQVNTV09SRH0=",
             "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
@@ -126,6 +147,8 @@ mod tests {
             "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",
             "hunter2",
             "WXQ2dkJuMnFMdw==",
+            "django-insecure-_du9e^cmago!%(^+=gr@cu@v9-v7ulhbk2s3!w&39w4+n3*k*$",
+            "Xq3>v9Lr2!mT",
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
