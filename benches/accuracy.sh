@@ -18,7 +18,10 @@ out=$here/target/accuracy
 mkdir -p "$out"
 bin=${KH_BIN:-$here/target/release/keyhound}
 [ -n "${KH_BIN:-}" ] || cargo build --release -q --manifest-path "$here/Cargo.toml"
+# Extra flags may name files relative to here (`--rules patterns`); the scan runs inside the corpus.
+args=()
+for a in "$@"; do if [ -e "$a" ]; then args+=("$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"); else args+=("$a"); fi; done
 # The corpus is labeled data, not a repository: scan every file in it, whatever its name.
-(cd "$corpus" && "$bin" scan data --all-files --no-ignore --format json --output "$out/findings.json" -q "$@") || [ $? -eq 1 ]
+(cd "$corpus" && "$bin" scan data --all-files --no-ignore --format json --output "$out/findings.json" -q ${args[@]+"${args[@]}"}) || [ $? -eq 1 ]
 python3 "$score" --root "$corpus" --dump-missed "$out/missed.tsv" "$out/findings.json"
 echo "misses and false positives: $out/missed.tsv"
