@@ -169,7 +169,6 @@ impl Scanner {
         &self.rules
     }
 
-    /// The rule at `index`.
     /// The confidence of `m`: its rule's, or the rule's `raise` level when that applies to `m`.
     pub fn confidence(&self, m: &Match) -> Confidence {
         let rule = &self.rules[m.rule];
@@ -179,6 +178,7 @@ impl Scanner {
         }
     }
 
+    /// The rule at `index`.
     pub fn rule(&self, index: usize) -> &Rule {
         &self.rules[index]
     }
@@ -474,9 +474,6 @@ fn build_keyword_automaton(keywords: &[String], kind: Option<AhoCorasickKind>) -
     })
 }
 
-/// The window a rule's regex runs in around a keyword hit at `start..end`: from up to [`BEFORE`] bytes
-/// before it, back to its line start, through `after` bytes past it, forward to its line end; widening to
-/// line boundaries stops after [`SNAP`] bytes so a single huge line cannot make a window huge.
 /// The name a value starting at `secret_start` is assigned to: the identifier (words joined by `_ . -`
 /// or single spaces, at most 64 bytes) before the quotes, brackets and operator (`=`, `:`, `=>`, `:=`)
 /// that precede the value on its line. Empty when there is none.
@@ -502,6 +499,9 @@ fn assigned_name(data: &[u8], secret_start: usize) -> &[u8] {
     &before[start..end]
 }
 
+/// The window a rule's regex runs in around a keyword hit at `start..end`: from up to [`BEFORE`] bytes
+/// before it, back to its line start, through `after` bytes past it, forward to its line end; widening to
+/// line boundaries stops after [`SNAP`] bytes so a single huge line cannot make a window huge.
 fn window_around(data: &[u8], start: usize, end: usize, after: usize) -> Range<usize> {
     let from = start.saturating_sub(BEFORE);
     let snap_floor = from.saturating_sub(SNAP);

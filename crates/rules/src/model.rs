@@ -119,14 +119,11 @@ pub struct Raise {
 impl Raise {
     /// True when `name` (the assigned name) qualifies for the raise.
     pub fn applies_to(&self, name: &[u8]) -> bool {
-        let name = name.to_ascii_lowercase();
-        let contains = |word: &String| contains_ignore_case(&name, word.as_bytes());
+        let contains = |word: &String| {
+            !word.is_empty() && name.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+        };
         self.names.iter().any(contains) && !self.except.iter().any(contains)
     }
-}
-
-fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn is_default_requirements(r: &Requirements) -> bool {
