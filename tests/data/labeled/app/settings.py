@@ -15,3 +15,5 @@ conn = psycopg2.connect(host='db', user='etl', password='kestrel9')
 resp = requests.get(url, auth=("reporting", "Wq7tLp2mX"))
 resp = requests.get(url, auth=(user, password))
 DEBUG = os.environ.get("DEBUG", "false") == "true"
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "Rv7kQm2xWp9t")
+REDIS_TOKEN = os.getenv("REDIS_TOKEN") or "zP4nX8qLw2Tk"

@@ -9,3 +9,5 @@ const { password } = credentials;
 const password = document.getElementById("password").value;
 auth: { username, password },
 headers: { Authorization: `Bearer ${token}` },
+const dbPassword = process.env.DB_PASSWORD || DEFAULT_PASSWORD;
+const apiKey = process.env.STRIPE_API_KEY ?? '';

@@ -12,3 +12,5 @@ client_secret = args.client_secret
 password = request.form["password"]
 db_password = vault_client.read("secret/data/db")["data"]["password"]
 token = self._token
+password = os.environ.get("DB_PASSWORD", None)
+api_token = os.getenv("API_TOKEN", "your-api-token")
