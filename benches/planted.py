@@ -52,6 +52,7 @@ def scan(kh, path, *flags):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show", type=int, default=20, help="misses to list (default 20)")
+    parser.add_argument("--misses", metavar="FILE", help="write every miss as TSV: rule id, format, secret")
     parser.add_argument("extra", nargs="*", help="extra keyhound scan flags (after --)")
     args = parser.parse_args()
     kh = os.environ.get("KH_BIN", os.path.join(HERE, "target/release/keyhound"))
@@ -100,6 +101,10 @@ def main():
     print("misses by format:", dict(Counter(name for _, name in misses)))
     for rid, count in Counter(rid for rid, _ in misses).most_common(args.show):
         print(f"  {count:2} {rid}")
+    if args.misses:
+        with open(args.misses, "w") as f:
+            for rid, name in misses:
+                f.write(f"{rid}\t{name}\t{secrets[rid]}\n")
 
 
 if __name__ == "__main__":

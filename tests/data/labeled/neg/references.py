@@ -14,3 +14,4 @@ db_password = vault_client.read("secret/data/db")["data"]["password"]
 token = self._token
 password = os.environ.get("DB_PASSWORD", None)
 api_token = os.getenv("API_TOKEN", "your-api-token")
+token = "config.api_token"
