@@ -115,7 +115,7 @@ def collect(sources, by_subdir):
 
 
 def shorten(text, n=100):
-    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     return text if len(text) <= n else text[:n] + "..."
 
 

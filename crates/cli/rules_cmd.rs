@@ -1,4 +1,6 @@
 //! `keyhound rules list` and `keyhound rules check`.
+use std::io::Write;
+
 use anyhow::{Context, Result};
 use keyhound_engine::{check_rule, Scanner};
 use keyhound_rules::RuleSet;
@@ -19,23 +21,32 @@ pub fn load_rules(source: &RuleSource) -> Result<RuleSet> {
 
 pub fn list(args: &ListArgs) -> Result<u8> {
     let set = load_rules(&args.source)?;
-    match args.format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&set.rules)?),
-        ListFormat::Text => {
-            for rule in &set.rules {
-                println!(
-                    "{:<48} {:<14} {:<20} {:<7} {}",
-                    rule.id,
-                    rule.provider,
-                    rule.kind,
-                    rule.confidence.as_str(),
-                    rule.name
-                );
-            }
-            eprintln!("{} rules", set.rules.len());
-        }
+    match write_list(&set, args.format, &mut std::io::stdout().lock()) {
+        // `keyhound rules list | head`: the reader has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+        result => result.context("writing the rule list")?,
+    }
+    if args.format == ListFormat::Text {
+        eprintln!("{} rules", set.rules.len());
     }
     Ok(0)
+}
+
+fn write_list(set: &RuleSet, format: ListFormat, out: &mut impl Write) -> std::io::Result<()> {
+    match format {
+        ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&set.rules)?),
+        ListFormat::Text => set.rules.iter().try_for_each(|rule| {
+            writeln!(
+                out,
+                "{:<48} {:<14} {:<20} {:<7} {}",
+                rule.id,
+                rule.provider,
+                rule.kind,
+                rule.confidence.as_str(),
+                rule.name
+            )
+        }),
+    }
 }
 
 pub fn check(args: &CheckArgs) -> Result<u8> {
