@@ -17,6 +17,7 @@ generic rules when planted this way, so the first figure is the stricter one.
 The keyhound binary is $KH_BIN (default: target/release/keyhound of this checkout).
 """
 import argparse
+import base64
 import json
 import os
 import subprocess
@@ -38,7 +39,18 @@ FORMATS = {
     "props": ("app.properties", "{p}.api.key={s}\n"),
     "xml": ("app.config", "<add key=\"{P}ApiKey\" value=\"{s}\" />\n"),
     "toml": ("config.toml", "[{p}]\ntoken = \"{s}\"\n"),
+    # Only the section header names the provider: `key` alone says nothing.
+    "ini": ("app.ini", "[{p}]\nkey = {s}\n"),
+    # A Kubernetes Secret holds its values base64-encoded ({b}).
+    "k8s": ("secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {p}-credentials\ntype: Opaque\n"
+            "data:\n  api-key: {b}\n"),
+    "compose": ("docker-compose.yml", "services:\n  app:\n    image: acme/app:1.4\n    environment:\n"
+                "      - {P}_API_KEY={s}\n"),
 }
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
 
 
 def scan(kh, path, *flags):
@@ -85,7 +97,7 @@ def main():
                 d = os.path.join(planted, rid, name)
                 os.makedirs(d)
                 with open(os.path.join(d, file_name), "w") as f:
-                    f.write(template.format(P=provider.upper(), p=provider, s=secret))
+                    f.write(template.format(P=provider.upper(), p=provider, s=secret, b=b64(secret)))
         found = set()
         for f in scan(kh, planted, *args.extra):
             parts = os.path.relpath(f["path"], planted).split(os.sep)

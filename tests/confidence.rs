@@ -83,3 +83,22 @@ fn a_key_named_for_a_known_vendor_is_raised_to_medium_unless_it_says_public() {
     let (_, doc, _) = scan_json(dir.path(), &["."]);
     assert_eq!(findings(&doc).len(), 1, "only the raised one at the default threshold: {doc}");
 }
+
+#[test]
+fn a_key_in_a_section_named_for_a_known_vendor_is_raised_too() {
+    let value = "Qz7vX2pLr9TzK4bWn8YcE1sH";
+    let ini = format!("[server]\nport = 8080\n\n[adafruit]\n# IO account\nkey = {value}\npublic_key = {value}p\n\n[cache]\nkey = {value}c\n");
+    let yaml = format!("integrations:\n  sendgrid:\n    user: app\n    key: {value}s\n  cache:\n    key: {value}k\n");
+    let dir = tree(&[("app.ini", &ini), ("config.yaml", &yaml)]);
+    let (_, doc, _) = scan_json(dir.path(), &[".", "--min-confidence", "low"]);
+    let at = |path: &str, line: u64| {
+        let all = findings(&doc);
+        let f = all.iter().find(|f| f["path"] == path && f["line"] == line);
+        f.map(|f| f["confidence"].as_str().unwrap().to_string())
+    };
+    assert_eq!(at("app.ini", 6).as_deref(), Some("medium"), "under [adafruit]: {doc}");
+    assert_eq!(at("app.ini", 7).as_deref(), Some("low"), "a public key stays low");
+    assert_eq!(at("app.ini", 10).as_deref(), Some("low"), "under [cache]");
+    assert_eq!(at("config.yaml", 4).as_deref(), Some("medium"), "under sendgrid:");
+    assert_eq!(at("config.yaml", 6).as_deref(), Some("low"), "under cache:");
+}

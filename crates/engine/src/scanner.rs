@@ -418,7 +418,9 @@ impl Scanner {
                 };
                 let known = out.iter().any(|m| m.rule == rule && m.secret_span == span.range());
                 if !known && self.accepts(rule, content, secret) {
-                    let raised = content.raise.as_ref().is_some_and(|r| r.applies_to(assigned_name(data, span.start)));
+                    let raised = content.raise.as_ref().is_some_and(|r| {
+                        r.applies_in(assigned_name(data, span.start), || enclosing_section(data, span.start).to_vec())
+                    });
                     let checksum_failed = content.checksum.is_some_and(|c| !checksum::passes(c, secret));
                     out.push(Match {
                         rule,
@@ -509,6 +511,52 @@ fn assigned_name(data: &[u8], secret_start: usize) -> &[u8] {
     &before[start..end]
 }
 
+/// How many lines [`enclosing_section`] looks back.
+const SECTION_LOOKBACK: usize = 40;
+
+/// The name of the section the value at `secret_start` sits in: the nearest `[section]` header line above
+/// it (INI, TOML), or the nearest line above it that is indented less and opens a block (`name:` in YAML,
+/// `name {` / `"name": {` in HCL, JSON and code). Empty when a less-indented line that opens no block comes
+/// first, or nothing is found within [`SECTION_LOOKBACK`] lines.
+fn enclosing_section(data: &[u8], secret_start: usize) -> &[u8] {
+    let indent_of = |line: &[u8]| line.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    // On the first line there is nothing above.
+    let Some(newline) = memchr::memrchr(b'\n', &data[..secret_start]) else { return b"" };
+    let indent = indent_of(&data[newline + 1..secret_start]);
+    let mut end = newline;
+    for _ in 0..SECTION_LOOKBACK {
+        let start = memchr::memrchr(b'\n', &data[..end]).map_or(0, |i| i + 1);
+        let line = &data[start..end];
+        let text = line.trim_ascii();
+        let comment = text.starts_with(b"#") || text.starts_with(b"//") || text.starts_with(b";");
+        if !text.is_empty() && !comment {
+            let line_indent = indent_of(line);
+            if text.len() > 2 && text[0] == b'[' && text[text.len() - 1] == b']' && line_indent <= indent {
+                return last_identifier(text);
+            }
+            if line_indent < indent {
+                return match text.last() {
+                    Some(b':' | b'{') => last_identifier(&text[..text.len() - 1]),
+                    _ => b"",
+                };
+            }
+        }
+        if start == 0 {
+            break;
+        }
+        end = start - 1;
+    }
+    b""
+}
+
+/// The last run of identifier bytes (`A-Za-z0-9_.-`) in `text`, ignoring trailing quotes, spaces and `=`/`:`.
+fn last_identifier(text: &[u8]) -> &[u8] {
+    let is_name = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    let end = text.iter().rposition(is_name).map_or(0, |i| i + 1);
+    let start = text[..end].iter().rposition(|b| !is_name(b)).map_or(0, |i| i + 1);
+    &text[start..end]
+}
+
 /// The window a rule's regex runs in around a keyword hit at `start..end`: from up to [`BEFORE`] bytes
 /// before it, back to its line start, through `after` bytes past it, forward to its line end; widening to
 /// line boundaries stops after [`SNAP`] bytes so a single huge line cannot make a window huge.
@@ -525,6 +573,23 @@ fn window_around(data: &[u8], start: usize, end: usize, after: usize) -> Range<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enclosing_section_is_the_header_or_parent_block() {
+        let section = |text: &str, value: &str| {
+            let start = text.find(value).unwrap();
+            String::from_utf8_lossy(enclosing_section(text.as_bytes(), start)).into_owned()
+        };
+        assert_eq!(section("[server]\nport = 1\n\n[adafruit]\n# io\nkey = V1", "V1"), "adafruit");
+        assert_eq!(section("[profile \"prod\"]\nkey = V1", "V1"), "prod");
+        assert_eq!(section("services:\n  sendgrid:\n    user: a\n    key: V1", "V1"), "sendgrid");
+        assert_eq!(section("{\n  \"mailgun\": {\n    \"key\": \"V1\"", "V1"), "mailgun");
+        assert_eq!(section("provider \"datadog\" {\n  key = \"V1\"\n}", "V1"), "datadog");
+        // A less-indented line that opens no block ends the search; so does the first line.
+        assert_eq!(section("stripe:\n  - name: a\n    key: V1", "V1"), "");
+        assert_eq!(section("key = V1", "V1"), "");
+        assert_eq!(section("stripe = 1\nkey = V1", "V1"), "");
+    }
 
     #[test]
     fn assigned_name_is_the_identifier_before_the_operator() {

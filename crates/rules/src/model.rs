@@ -106,7 +106,8 @@ pub struct ContentRule {
 
 /// Raises a match's confidence to `to` when the name its value is assigned to (the identifier before
 /// `=`/`:` on the same line, such as `STRIPE_API_KEY`) contains one of `names` and none of `except`
-/// (ASCII case-insensitive substrings).
+/// (ASCII case-insensitive substrings), or when the section the value sits in (`[stripe]`, a parent
+/// `stripe:` key) contains one of `names` and neither it nor the assigned name contains one of `except`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Raise {
@@ -119,11 +120,24 @@ pub struct Raise {
 impl Raise {
     /// True when `name` (the assigned name) qualifies for the raise.
     pub fn applies_to(&self, name: &[u8]) -> bool {
-        let contains = |word: &String| {
-            !word.is_empty() && name.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
-        };
+        let contains = |word: &String| contains_word(name, word);
         self.names.iter().any(contains) && !self.except.iter().any(contains)
     }
+
+    /// True when the raise applies to a value assigned to `name` inside the section named `section`
+    /// (empty when there is none): `key = ...` under `[adafruit]` qualifies, `public_key = ...` does not.
+    pub fn applies_in(&self, name: &[u8], section: impl FnOnce() -> Vec<u8>) -> bool {
+        if self.applies_to(name) {
+            return true;
+        }
+        let excluded = self.except.iter().any(|word| contains_word(name, word));
+        !excluded && self.applies_to(&section())
+    }
+}
+
+/// `word` occurs in `name`, ASCII case-insensitively (an empty word never does).
+fn contains_word(name: &[u8], word: &str) -> bool {
+    !word.is_empty() && name.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn is_default_requirements(r: &Requirements) -> bool {
