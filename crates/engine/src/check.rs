@@ -20,6 +20,11 @@ pub fn check_rule(scanner: &Scanner, index: usize) -> Vec<String> {
     for example in &rule.examples {
         if !fires(example) {
             problems.push(format!("example does not match: {}", example.trim_end()));
+        } else if matches!(rule.target, Target::Content(_))
+            && !fires(&format!("x = 1\n{}\ny = 2\n", example.trim_end()))
+        {
+            // A file has lines around the secret: `^`/`$` without `(?m)` would only match at its ends.
+            problems.push(format!("example does not match between other lines: {}", example.trim_end()));
         }
     }
     for example in &rule.negative_examples {
