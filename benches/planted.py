@@ -44,6 +44,12 @@ FORMATS = {
     # A Kubernetes Secret holds its values base64-encoded ({b}).
     "k8s": ("secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {p}-credentials\ntype: Opaque\n"
             "data:\n  api-key: {b}\n"),
+    "java": ("Config.java", "public class Config {{\n    private static final String {P}_API_KEY = \"{s}\";\n}}\n"),
+    "cs": ("Settings.cs", "public static class Settings\n{{\n    public const string {p}ApiKey = \"{s}\";\n}}\n"),
+    "rb": ("initializer.rb", "{P}_CONFIG = {{\n  api_key: '{s}',\n}}.freeze\n"),
+    "php": ("config.php", "<?php\ndefine('{P}_API_KEY', '{s}');\n"),
+    "tfvars": ("terraform.tfvars", "{p}_api_token = \"{s}\"\n"),
+    "gha": ("ci.yml", "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      {P}_TOKEN: {s}\n"),
     "compose": ("docker-compose.yml", "services:\n  app:\n    image: acme/app:1.4\n    environment:\n"
                 "      - {P}_API_KEY={s}\n"),
 }

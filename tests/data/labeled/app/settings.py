@@ -17,3 +17,4 @@ resp = requests.get(url, auth=(user, password))
 DEBUG = os.environ.get("DEBUG", "false") == "true"
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "Rv7kQm2xWp9t")
 REDIS_TOKEN = os.getenv("REDIS_TOKEN") or "zP4nX8qLw2Tk"
+STAGING_SECRET_KEY = "%k9*1guz(q+v4#ian+@-98=s%6=s4nb@p$+0)wu2n*%hy+m2=g"
