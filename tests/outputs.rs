@@ -190,3 +190,13 @@ fn min_confidence_hides_findings_but_snippets_still_redact_them() {
     assert_eq!(rules_at(&doc, "a.env"), vec!["github-pat-classic".to_string()]);
     assert!(!doc.to_string().contains(sid), "the low-confidence value stays redacted in the snippet: {doc}");
 }
+
+#[test]
+fn a_report_into_a_closed_pipe_keeps_the_findings_exit_code() {
+    let lines: String = (0..3000).map(|i| format!("user{i}_password = \"Kq{i}x7Wm2pLr\"\n")).collect();
+    let dir = tree(&[("many.env", &lines)]);
+    let (_, out) = first_line_then_close(dir.path(), &["scan", ".", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}

@@ -26,18 +26,8 @@ fn rules_list_json_is_one_array_of_at_least_300_unique_rules() {
 
 #[test]
 fn rules_list_into_a_closed_pipe_exits_quietly() {
-    use std::io::{BufRead, BufReader};
-    let bin = assert_cmd::cargo::cargo_bin("keyhound");
-    let mut child = std::process::Command::new(bin)
-        .args(["rules", "list"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    // The reader is gone (like `| head -1`); the rest of the list hits a closed pipe.
-    let out = child.wait_with_output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (first, out) = first_line_then_close(dir.path(), &["rules", "list"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!first.is_empty());
     assert!(out.status.success(), "{stderr}");

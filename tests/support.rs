@@ -80,3 +80,21 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// Runs keyhound with `args` in `dir`, reads the first line of its stdout and closes the pipe (like
+/// `keyhound ... | head -1`); returns the first line and the finished process's output.
+pub fn first_line_then_close(dir: &Path, args: &[&str]) -> (String, std::process::Output) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("keyhound"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KEYHOUND_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    // The reader is dropped at the end of this statement: the rest of the output hits a closed pipe.
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    (first, child.wait_with_output().unwrap())
+}

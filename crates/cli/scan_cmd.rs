@@ -435,7 +435,11 @@ fn write_report(
             keyhound_report::write_text(&mut out, findings, if color { TextStyle::Color } else { TextStyle::Plain })
         }
     };
-    result.and_then(|_| out.flush()).context("cannot write report")
+    match result.and_then(|_| out.flush()) {
+        // `keyhound scan | head`: the reader has what it wanted; the exit code still tells about findings.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("cannot write report"),
+    }
 }
 
 /// `file://` URI of the directory SARIF paths are relative to (the first directory scanned).
