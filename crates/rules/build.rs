@@ -70,6 +70,7 @@ fn main() {
                 match c.checksum {
                     Some(Checksum::Crc32Base62) => "Some(Checksum::Crc32Base62)".to_string(),
                     Some(Checksum::Crc16Nkey) => "Some(Checksum::Crc16Nkey)".to_string(),
+                    Some(Checksum::Base64UserPassword) => "Some(Checksum::Base64UserPassword)".to_string(),
                     None => "None".to_string(),
                 },
                 c.window,

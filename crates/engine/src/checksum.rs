@@ -1,5 +1,5 @@
 //! The named checksums a rule may require of its secrets (`checksum:` in a rule): a secret that fails its
-//! rule's checksum is not that provider's credential.
+//! rule's checksum is reported one confidence level lower (a sample, or a mangled copy).
 use keyhound_rules::Checksum;
 
 /// True when `secret` passes `checksum`.
@@ -7,7 +7,18 @@ pub(crate) fn passes(checksum: Checksum, secret: &[u8]) -> bool {
     match checksum {
         Checksum::Crc32Base62 => crc32_base62_ok(secret),
         Checksum::Crc16Nkey => crc16_nkey_ok(secret),
+        Checksum::Base64UserPassword => base64_user_password_ok(secret),
     }
+}
+
+/// HTTP Basic credentials (RFC 7617): base64, padded or not, of printable text `user:password` with a
+/// non-empty password. `Basic something` or base64 of `john password` is prose or a sample, not a login.
+fn base64_user_password_ok(secret: &[u8]) -> bool {
+    use base64::Engine as _;
+    let unpadded = secret.strip_suffix(b"==").or_else(|| secret.strip_suffix(b"=")).unwrap_or(secret);
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(unpadded) else { return false };
+    let Ok(text) = std::str::from_utf8(&decoded) else { return false };
+    text.chars().all(|c| !c.is_control()) && text.split_once(':').is_some_and(|(_, password)| !password.is_empty())
 }
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -104,6 +115,15 @@ mod tests {
         assert!(crc32_base62_ok(b"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"));
         assert!(!crc32_base62_ok(b"ghp_Xw5Kd8Tq2Lm7Rb4Nz9Vc1Hs6Gf3Jp0Zt7Wq2"));
         assert!(!crc32_base62_ok(b"ghp_short"));
+    }
+
+    #[test]
+    fn basic_credentials_decode_to_user_and_password() {
+        assert!(base64_user_password_ok(b"QWxhZGRpbjpvcGVuIHNlc2FtZQ==")); // Aladdin:open sesame
+        assert!(base64_user_password_ok(b"ZHR4Y2xkdzpod25yandkdg")); // unpadded
+        assert!(!base64_user_password_ok(b"something"));
+        assert!(!base64_user_password_ok(b"am9obiBwYXNzd29yZA==")); // "john password": no colon
+        assert!(!base64_user_password_ok(b"dXNlcjo=")); // "user:": no password
     }
 
     #[test]

@@ -44,7 +44,8 @@ impl Severity {
     }
 }
 
-/// A named checksum a secret must pass for the rule to report it.
+/// A named checksum or structural check a secret should pass; one that fails it is reported one confidence
+/// level lower than the rule's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Checksum {
@@ -53,6 +54,8 @@ pub enum Checksum {
     /// A NATS NKEY (seed or public key): unpadded base32 whose last two decoded bytes are the little-endian
     /// CRC-16/XMODEM of the bytes before them.
     Crc16Nkey,
+    /// HTTP Basic credentials: base64 (padding optional) of printable `user:password` with a password.
+    Base64UserPassword,
 }
 
 /// Minimum character-class counts of a secret.
