@@ -37,6 +37,8 @@ const PUBLISHED_SAMPLES: &[&str] = &[
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
     // Google's documentation API key.
     "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+    // GitHub's documentation token body (`ghp_…`, `gho_…`, `ghs_…` samples share it).
+    "16C7e42F292c6912E7710c838347Ae178B4a",
 ];
 
 /// Runs of sequential characters that real random secrets practically never contain.
@@ -134,6 +136,7 @@ mod tests {
             "key-<id>-x",
             "JHtEQl9QQVNTV09SRH0=",
             "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+            "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
