@@ -2,8 +2,9 @@
 """Planted-secret recall: do the rules still fire when their secrets sit in real config and code files?
 
 For every content rule at medium or high confidence, the secret of its first examples is taken (by scanning
-the example with `--show-secrets`), then planted into 12 file formats (.env, YAML, JSON, Python, JS, Go,
-shell, Terraform, Dockerfile, .properties, XML app.config, TOML) under a variable named for the rule's
+the example with `--show-secrets`), then planted into the file formats of FORMATS (.env, YAML, JSON, Python,
+JS, Go, Java, C#, Ruby, PHP, shell, Terraform, tfvars, Dockerfile, Compose, a Kubernetes Secret holding it
+base64-encoded, an Actions workflow, .properties, XML app.config, TOML, an INI section) under a variable named for the rule's
 provider (`STRIPE_API_KEY=...`, `stripeToken := "..."`). All planted files are scanned in one run at default
 settings; a planted file counts as found when keyhound reports any finding in it.
 
