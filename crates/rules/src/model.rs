@@ -138,9 +138,40 @@ impl Raise {
     }
 }
 
-/// `word` occurs in `name`, ASCII case-insensitively (an empty word never does).
+/// Letters and digits of shorter words must make up a whole part of the name (see [`contains_word`]).
+const WHOLE_PART_BELOW: usize = 5;
+
+/// `word` occurs in `name`, ASCII case-insensitively (an empty word never does). A short alphanumeric word
+/// (`duo`, `okta`) must be a whole part of the name, as split at `_ . -` and lower-to-upper case changes
+/// (`DUO_KEY`, `oktaApiKey`), so `box` does not match `checkbox_key`.
 fn contains_word(name: &[u8], word: &str) -> bool {
-    !word.is_empty() && name.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let word = word.as_bytes();
+    if word.is_empty() {
+        return false;
+    }
+    if word.len() >= WHOLE_PART_BELOW || !word.iter().all(u8::is_ascii_alphanumeric) {
+        return name.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word));
+    }
+    name_parts(name).any(|part| part.eq_ignore_ascii_case(word))
+}
+
+/// The parts of an identifier: split at non-alphanumeric bytes and where a lower-case letter or digit is
+/// followed by an upper-case letter: the parts of `stripeApiKey` are `stripe`, `Api` and `Key`.
+fn name_parts(name: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    let mut parts = Vec::new();
+    for i in 0..=name.len() {
+        let boundary = i == name.len()
+            || !name[i].is_ascii_alphanumeric()
+            || (i > start && name[i].is_ascii_uppercase() && !name[i - 1].is_ascii_uppercase());
+        if boundary {
+            if i > start {
+                parts.push(&name[start..i]);
+            }
+            start = if i < name.len() && name[i].is_ascii_alphanumeric() { i } else { i + 1 };
+        }
+    }
+    parts.into_iter()
 }
 
 fn is_default_requirements(r: &Requirements) -> bool {

@@ -367,6 +367,16 @@ mod tests {
         assert!(
             raise.applies_to(b"ACME_API_KEY") && !raise.applies_to(b"ACME_PUBLIC_KEY") && !raise.applies_to(b"KEY")
         );
+        // A short name must be a whole part of the assigned name.
+        let mut set = RuleSet::default();
+        set.add_yaml("u.yaml", &format!("{rule}    raise: {{to: high, names: [duo, box]}}\n"), false).unwrap();
+        let raise = set.rules[0].content().unwrap().raise.clone().unwrap();
+        for name in ["DUO_KEY", "duoSecretKey", "box.api-key", "BoxKey", "my-box"] {
+            assert!(raise.applies_to(name.as_bytes()), "{name}");
+        }
+        for name in ["checkbox_key", "duologue_key", "inboxKey", "DUOKEY"] {
+            assert!(!raise.applies_to(name.as_bytes()), "{name}");
+        }
     }
 
     #[test]
