@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// A checksum-valid GitHub classic PAT (fake).
 pub const GH: &str = "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";
-/// The same shape with a wrong CRC32: reported one confidence level lower, as a likely sample.
+/// The same shape with a wrong CRC32: not a GitHub token.
 pub const GH_BAD_CRC: &str = "ghp_Xw5Kd8Tq2Lm7Rb4Nz9Vc1Hs6Gf3Jp0Zt7Wq2";
 pub const AWS_ID: &str = "AKIAZ7QK3TXM5RPL2WQN";
 pub const AWS_SECRET: &str = "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";

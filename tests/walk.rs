@@ -71,18 +71,11 @@ fn path_rules_fire_on_binary_files() {
 }
 
 #[test]
-fn bad_checksum_lowers_a_github_token_to_medium() {
+fn bad_checksum_is_not_a_github_token() {
     let dir = walk_tree();
-    let (_, doc, _) = scan_json(dir.path(), &["--min-confidence", "low", "."]);
-    let confidence_at = |path: &str| {
-        let found = findings(&doc);
-        let f = found.iter().find(|f| f["path"] == path && f["rule_id"] == "github-pat-classic");
-        f.unwrap_or_else(|| panic!("no github-pat-classic finding in {path}"))["confidence"].clone()
-    };
-    assert_eq!(confidence_at(".config/x.yml"), "high");
-    assert_eq!(confidence_at("src/badcrc.txt"), "medium");
-    let (_, high_only, _) = scan_json(dir.path(), &["--min-confidence", "high", "."]);
-    assert!(rules_at(&high_only, "src/badcrc.txt").is_empty());
+    let (_, doc, _) = scan_json(dir.path(), &["."]);
+    assert!(rules_at(&doc, "src/badcrc.txt").iter().all(|r| !r.contains("github")));
+    assert!(rules_at(&doc, ".config/x.yml").iter().any(|r| r.starts_with("github-")));
 }
 
 #[test]

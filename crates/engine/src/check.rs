@@ -1,6 +1,4 @@
 //! `rules check`: every rule's examples must produce a finding of that rule, and its negative examples not.
-//! A token that fails the rule's checksum counts as no finding here: it is reported one level lower, as a
-//! likely sample, so a rule's negative examples document which near-misses its checksum tells apart.
 use keyhound_rules::Target;
 
 use crate::Scanner;
@@ -14,7 +12,7 @@ pub fn check_rule(scanner: &Scanner, index: usize) -> Vec<String> {
         return problems;
     }
     let fires = |example: &str| match &rule.target {
-        Target::Content(_) => scanner.scan(example.as_bytes()).iter().any(|m| m.rule == index && !m.checksum_failed),
+        Target::Content(_) => scanner.scan(example.as_bytes()).iter().any(|m| m.rule == index),
         Target::Path { .. } => scanner.match_path(example).contains(&index),
     };
     for example in &rule.examples {

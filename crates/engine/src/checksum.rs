@@ -1,5 +1,5 @@
 //! The named checksums a rule may require of its secrets (`checksum:` in a rule): a secret that fails its
-//! rule's checksum is reported one confidence level lower (a sample, or a mangled copy).
+//! rule's checksum is not that provider's credential.
 use keyhound_rules::Checksum;
 
 /// True when `secret` passes `checksum`.

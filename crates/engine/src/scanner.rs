@@ -41,11 +41,6 @@ pub struct Match {
     pub decoded: bool,
     /// True when the rule's `raise` applies: the name the secret is assigned to says whose it is.
     pub raised: bool,
-    /// True when the rule declares a checksum and the secret fails it: a token of the right shape that
-    /// its issuer did not mint as is (a sample, a typo, a hand-edited or truncated copy). Reported one
-    /// confidence level lower than the rule's, not dropped: a scanner that drops it would stay silent on a
-    /// real token with one character mangled in the copy.
-    pub checksum_failed: bool,
 }
 
 struct CompiledRule {
@@ -174,18 +169,12 @@ impl Scanner {
         &self.rules
     }
 
-    /// The confidence of `m`: its rule's, or the rule's `raise` level when that applies to `m`; one level
-    /// lower when the secret fails the rule's checksum.
+    /// The confidence of `m`: its rule's, or the rule's `raise` level when that applies to `m`.
     pub fn confidence(&self, m: &Match) -> Confidence {
         let rule = &self.rules[m.rule];
-        let confidence = match (&rule.target, m.raised) {
+        match (&rule.target, m.raised) {
             (Target::Content(ContentRule { raise: Some(raise), .. }), true) => raise.to,
             _ => rule.confidence,
-        };
-        match (m.checksum_failed, confidence) {
-            (true, Confidence::High) => Confidence::Medium,
-            (true, _) => Confidence::Low,
-            (false, confidence) => confidence,
         }
     }
 
@@ -421,7 +410,6 @@ impl Scanner {
                     let raised = content.raise.as_ref().is_some_and(|r| {
                         r.applies_in(assigned_name(data, span.start), || enclosing_section(data, span.start).to_vec())
                     });
-                    let checksum_failed = content.checksum.is_some_and(|c| !checksum::passes(c, secret));
                     out.push(Match {
                         rule,
                         secret_span: span.range(),
@@ -429,7 +417,6 @@ impl Scanner {
                         secret: secret.to_vec(),
                         decoded: false,
                         raised,
-                        checksum_failed,
                     });
                 }
             }
@@ -460,6 +447,9 @@ impl Scanner {
             return false;
         }
         if !content.requirements.satisfied_by(secret) {
+            return false;
+        }
+        if content.checksum.is_some_and(|c| !checksum::passes(c, secret)) {
             return false;
         }
         if !content.allow.is_empty() {

@@ -44,8 +44,7 @@ impl Severity {
     }
 }
 
-/// A named checksum or structural check a secret should pass; one that fails it is reported one confidence
-/// level lower than the rule's.
+/// A named checksum or structural check a secret must pass for the rule to report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Checksum {
