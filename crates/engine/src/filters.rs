@@ -14,7 +14,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "your-",
     "yourkey",
     "xxxxx",
-    "*****",
+    // Masked values: `sk_live_****abcd`, `••••••4242`.
+    "***",
+    "\u{2022}\u{2022}",
     "${",
     "{{",
     "}}",
@@ -39,6 +41,10 @@ const PUBLISHED_SAMPLES: &[&str] = &[
     "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
     // GitHub's documentation token body (`ghp_…`, `gho_…`, `ghs_…` samples share it).
     "16C7e42F292c6912E7710c838347Ae178B4a",
+    // The Azure Storage emulator's (Azurite) fixed account key for `devstoreaccount1`.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    // Mailgun's documentation API key.
+    "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
 ];
 
 /// Runs of sequential characters that real random secrets practically never contain.
@@ -137,6 +143,9 @@ mod tests {
             "JHtEQl9QQVNTV09SRH0=",
             "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
             "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "sk_live_****abcd",
+            "sk_live_\u{2022}\u{2022}\u{2022}\u{2022}4242",
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
