@@ -408,7 +408,7 @@ impl Scanner {
                 let known = out.iter().any(|m| m.rule == rule && m.secret_span == span.range());
                 if !known && self.accepts(rule, content, secret) {
                     let raised = content.raise.as_ref().is_some_and(|r| {
-                        r.applies_in(assigned_name(data, span.start), || enclosing_section(data, span.start).to_vec())
+                        r.applies_in(assigned_name(data, span.start), || enclosing_section(data, span.start))
                     });
                     out.push(Match {
                         rule,

@@ -128,12 +128,12 @@ impl Raise {
 
     /// True when the raise applies to a value assigned to `name` inside the section named `section`
     /// (empty when there is none): `key = ...` under `[adafruit]` qualifies, `public_key = ...` does not.
-    pub fn applies_in(&self, name: &[u8], section: impl FnOnce() -> Vec<u8>) -> bool {
+    pub fn applies_in<'a>(&self, name: &[u8], section: impl FnOnce() -> &'a [u8]) -> bool {
         if self.applies_to(name) {
             return true;
         }
         let excluded = self.except.iter().any(|word| contains_word(name, word));
-        !excluded && self.applies_to(&section())
+        !excluded && self.applies_to(section())
     }
 }
 
