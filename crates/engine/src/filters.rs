@@ -45,10 +45,30 @@ const PUBLISHED_SAMPLES: &[&str] = &[
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     // Mailgun's documentation API key.
     "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+    // Discord's documentation bot token (`Authorization: Bot …`).
+    "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs",
+    // Twitter's (X's) documentation app-only bearer token.
+    "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F",
+    // Firebase's documentation web config API key.
+    "AIzaSyDOCAbC123dEf456GhI789jKl012-MnO",
+    // The Google Maps JavaScript samples' API key.
+    "AIzaSyB41DRUbKWJHPxaFjMAwdrzWzbVKartNGg",
+    // PagerDuty's API reference token.
+    "y_NbAkKc66ryYTWUXYEu",
+    // The Telegram Bot API documentation's token.
+    "ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+    // Stripe's older documentation test keys.
+    "sk_test_26PHem9AhJZvU623DfE1x4sd",
+    "pk_test_6pRNASCoBOKtIshFeQd4XMUh",
+    // Slack's documentation bot token.
+    "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+    // Algolia's public demo search key (application `latency`).
+    "6be0576ff61c053d5f9a3225e2a90f76",
 ];
 
 /// Runs of sequential characters that real random secrets practically never contain.
-const SEQUENCES: &[&str] = &["12345678", "23456789", "abcdefgh", "bcdefghi", "qwertyui", "87654321"];
+const SEQUENCES: &[&str] =
+    &["01234567", "12345678", "23456789", "89abcdef", "abcdefgh", "bcdefghi", "qwertyui", "87654321"];
 
 /// True when `secret` looks like a placeholder (`xxxx`, `${VAR}`, `{{ x }}`, `<TOKEN>`, `changeme`,
 /// `your-api-key-here`, `os.environ[...]`), an elided or masked value (`sk-...a1B2`), a sample credential
@@ -144,6 +164,10 @@ mod tests {
             "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
             "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
             "sk_live_****abcd",
+            "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs",
+            "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+            "Token token=y_NbAkKc66ryYTWUXYEu",
+            "01234567-89ab-cdef-0123-456789abcdef",
             "sk_live_\u{2022}\u{2022}\u{2022}\u{2022}4242",
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
