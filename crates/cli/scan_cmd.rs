@@ -221,6 +221,7 @@ impl Collector<'_> {
     pub(crate) fn findings_of(&self, blob: &Blob, source: &str, matches: Vec<Match>) -> Vec<Finding> {
         let mut found = Vec::new();
         if let (Some(data), false) = (blob.data, blob.binary) {
+            let matches = matches.into_iter().filter(|m| self.scanner.applies_at(m.rule, blob.rel_path)).collect();
             let mut matches = best_per_span(self.scanner, matches);
             // Snippets redact every secret on their line, reported or below the minimum confidence.
             let spans: Vec<_> = matches.iter().map(|m| m.secret_span.clone()).collect();

@@ -60,7 +60,9 @@ fn main() {
     }
     let mut code = String::from("pub(crate) static BUILTIN_RULES: &[StaticRule] = &[\n");
     for rule in &set.rules {
-        let (keywords, pattern, entropy, requirements, allow, checksum, window, raise, path) = match &rule.target {
+        let (keywords, pattern, entropy, requirements, allow, checksum, window, raise, path, skip_paths) = match &rule
+            .target
+        {
             Target::Content(c) => (
                 list(&c.keywords),
                 format!("Some({:?})", c.pattern),
@@ -81,6 +83,7 @@ fn main() {
                     None => "None".to_string(),
                 },
                 "&[]".to_string(),
+                list(&c.skip_paths),
             ),
             Target::Path { path } => (
                 "&[]".into(),
@@ -92,6 +95,7 @@ fn main() {
                 0,
                 "None".into(),
                 list(path),
+                "&[]".into(),
             ),
         };
         writeln!(
@@ -99,7 +103,7 @@ fn main() {
             "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, kind: {:?}, confidence: Confidence::{:?}, \
              severity: Severity::{:?}, description: {:?}, keywords: {keywords}, pattern: {pattern}, \
              entropy: {entropy}, requirements: {requirements}, allow: {allow}, checksum: {checksum}, \
-             window: {window}, raise: {raise}, path: {path}, examples: {}, negative_examples: {}, references: {}, file: {:?}, \
+             window: {window}, raise: {raise}, path: {path}, skip_paths: {skip_paths}, examples: {}, negative_examples: {}, references: {}, file: {:?}, \
              line: {} }},",
             rule.id,
             rule.name,

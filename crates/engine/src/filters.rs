@@ -64,6 +64,23 @@ const PUBLISHED_SAMPLES: &[&str] = &[
     "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
     // Algolia's public demo search key (application `latency`).
     "6be0576ff61c053d5f9a3225e2a90f76",
+    // PyJWT's documentation token payload (`{"some":"payload"}`).
+    "eyJzb21lIjoicGF5bG9hZCJ9",
+    // OAuth 2.0 (RFC 6749, RFC 6750) example tokens, code and client credentials (`s6BhdRkqt3:gX1fBat3bV`).
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+    "gX1fBat3bV",
+    "mF_9.B5f-4.1JqM",
+    // OAuth 1.0 (RFC 5849) example consumer, token and temporary credentials.
+    "dpf43f3p2l4k3l03",
+    "kd94hf93k423kf44",
+    "nnch734d00sl2jdk",
+    "pfkkdhi9sl3r4s00",
+    "hh5s93j4hdidpola",
+    "hdhd0244k9j7ao03",
+    "hfdp7dh39dks9884",
 ];
 
 /// Runs of sequential characters that real random secrets practically never contain.
@@ -168,6 +185,8 @@ mod tests {
             "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
             "Token token=y_NbAkKc66ryYTWUXYEu",
             "01234567-89ab-cdef-0123-456789abcdef",
+            "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+            "2YotnFZFEjr1zCsicMWpAA",
             "sk_live_\u{2022}\u{2022}\u{2022}\u{2022}4242",
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",

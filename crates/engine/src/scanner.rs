@@ -62,6 +62,8 @@ pub struct Scanner {
     id: u64,
     paths: GlobSet,
     path_rules: Vec<usize>,
+    /// Per rule: the files its `skip_paths` exclude.
+    skip_paths: Vec<Option<GlobSet>>,
     /// Per rule: how far from a keyword hit the bytes that decide a match can lie. The window reaches
     /// [`BEFORE`] + [`SNAP`] bytes back and `window` + [`SNAP`] bytes on (plus the keyword), and the match
     /// and the look-around of its regex lie in it.
@@ -101,6 +103,13 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// A rule's path glob as matched against slash-separated paths relative to the scan root: case-insensitive,
+/// `*` stays within one directory, and a glob without `/` matches the file name in any directory.
+fn path_glob(glob: &str) -> Option<globset::Glob> {
+    let glob = if glob.contains('/') { glob.to_string() } else { format!("**/{glob}") };
+    GlobBuilder::new(&glob).literal_separator(true).case_insensitive(true).build().ok()
+}
+
 impl Scanner {
     /// Builds the keyword automaton and path matcher. Regexes are compiled lazily, on a rule's first
     /// keyword hit, so start-up cost does not grow with the number of rules a scan never needs.
@@ -130,16 +139,26 @@ impl Scanner {
                     }
                 }
                 Target::Path { path } => {
-                    for glob in path {
-                        let glob = if glob.contains('/') { glob.clone() } else { format!("**/{glob}") };
-                        if let Ok(g) = GlobBuilder::new(&glob).literal_separator(true).case_insensitive(true).build() {
-                            paths.add(g);
-                            path_rules.push(i);
-                        }
+                    for g in path.iter().filter_map(|glob| path_glob(glob)) {
+                        paths.add(g);
+                        path_rules.push(i);
                     }
                 }
             }
         }
+        let skip_paths = rules
+            .iter()
+            .map(|rule| {
+                let globs = rule.content().map(|c| c.skip_paths.as_slice()).unwrap_or_default();
+                (!globs.is_empty()).then(|| {
+                    let mut set = GlobSetBuilder::new();
+                    globs.iter().filter_map(|glob| path_glob(glob)).for_each(|g| {
+                        set.add(g);
+                    });
+                    set.build().unwrap_or_else(|_| GlobSet::empty())
+                })
+            })
+            .collect();
         let automaton = build_keyword_automaton(&keywords, None);
         let max_keyword = keywords.iter().map(String::len).max().unwrap_or(1);
         let reach: Vec<usize> = rules
@@ -161,6 +180,7 @@ impl Scanner {
             id: NEXT_SCANNER_ID.fetch_add(1, Ordering::Relaxed),
             paths: paths.build().unwrap_or_else(|_| GlobSet::empty()),
             path_rules,
+            skip_paths,
             reach,
             max_keyword,
         }
@@ -183,6 +203,11 @@ impl Scanner {
     /// The rule at `index`.
     pub fn rule(&self, index: usize) -> &Rule {
         &self.rules[index]
+    }
+
+    /// False when content rule `rule` skips the file at `path` (its `skip_paths`).
+    pub fn applies_at(&self, rule: usize, path: &str) -> bool {
+        self.skip_paths[rule].as_ref().is_none_or(|skip| !skip.is_match(path))
     }
 
     /// Indices of the path rules that match `path` (slash-separated, relative to the scan root).
@@ -613,6 +638,21 @@ mod tests {
             assert_eq!(live, s.cache_bytes);
             assert!(live <= CACHE_BUDGET + (1 << 20), "{live} bytes of regex caches");
         });
+    }
+
+    #[test]
+    fn skip_paths_exclude_files_from_a_rule() {
+        let yaml = "rules:\n  - id: x\n    name: X\n    provider: p\n    kind: api-key\n    confidence: medium\n    \
+                    severity: high\n    keywords: [a]\n    pattern: '(?P<secret>a+)'\n    skip_paths: ['*.py', 'vendor/**']\n";
+        let mut set = keyhound_rules::RuleSet::default();
+        set.add_yaml("u.yaml", yaml, false).unwrap();
+        let scanner = Scanner::new(set.rules);
+        for path in ["lexer.py", "src/Lexer.PY", "vendor/lib/config.env"] {
+            assert!(!scanner.applies_at(0, path), "{path}");
+        }
+        for path in ["config.env", "src/vendor/config.env", "lexer.pyc"] {
+            assert!(scanner.applies_at(0, path), "{path}");
+        }
     }
 
     #[test]

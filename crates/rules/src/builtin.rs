@@ -21,6 +21,7 @@ pub(crate) struct StaticRule {
     /// `raise`: the confidence, the names and the exceptions.
     pub raise: Option<(Confidence, &'static [&'static str], &'static [&'static str])>,
     pub path: &'static [&'static str],
+    pub skip_paths: &'static [&'static str],
     pub examples: &'static [&'static str],
     pub negative_examples: &'static [&'static str],
     pub references: &'static [&'static str],
@@ -64,6 +65,7 @@ pub(crate) fn rules() -> Vec<Rule> {
                         names: strings(names),
                         except: strings(except),
                     }),
+                    skip_paths: strings(r.skip_paths),
                 }),
                 None => Target::Path { path: strings(r.path) },
             },

@@ -104,6 +104,11 @@ pub struct ContentRule {
     /// A higher confidence for matches whose value is assigned to a name that says whose secret it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raise: Option<Raise>,
+    /// Globs of files the rule does not apply to, matched like path rules' globs (a glob without `/`
+    /// matches the file name in any directory): config-syntax rules skip source code, where an unquoted
+    /// `token = next_char` is an expression, not a value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skip_paths: Vec<String>,
 }
 
 /// Raises a match's confidence to `to` when the name its value is assigned to (the identifier before

@@ -65,6 +65,8 @@ struct RawRule {
     #[serde(default)]
     path: Vec<Spanned<String>>,
     #[serde(default)]
+    skip_paths: Vec<Spanned<String>>,
+    #[serde(default)]
     examples: Vec<String>,
     #[serde(default)]
     negative_examples: Vec<String>,
@@ -244,6 +246,9 @@ fn validate(file: &str, raw: RawRule, builtin: bool) -> Result<Rule, RuleError> 
             return Err(cx.err(line, "pattern", "missing: a rule needs `pattern` (with `keywords`) or `path`"))
         }
         (None, false) => {
+            if !raw.skip_paths.is_empty() {
+                return Err(cx.err(line, "skip_paths", "only content rules (with `pattern`) can skip paths"));
+            }
             for glob in &raw.path {
                 globset::Glob::new(&glob.value).map_err(|e| cx.err(glob.referenced.line(), "path", e))?;
             }
@@ -272,6 +277,9 @@ fn validate(file: &str, raw: RawRule, builtin: bool) -> Result<Rule, RuleError> 
                 }
                 w => w.map_or(DEFAULT_WINDOW, |w| w.value),
             };
+            for glob in &raw.skip_paths {
+                globset::Glob::new(&glob.value).map_err(|e| cx.err(glob.referenced.line(), "skip_paths", e))?;
+            }
             if let Some(raise) = &raw.raise {
                 if raise.to <= raw.confidence {
                     return Err(cx.err(line, "raise", "`to` must be above the rule's own confidence"));
@@ -289,6 +297,7 @@ fn validate(file: &str, raw: RawRule, builtin: bool) -> Result<Rule, RuleError> 
                 checksum: raw.checksum,
                 window,
                 raise: raw.raise,
+                skip_paths: raw.skip_paths.into_iter().map(|g| g.value).collect(),
             })
         }
     };
@@ -377,6 +386,20 @@ mod tests {
         for name in ["checkbox_key", "duologue_key", "inboxKey", "DUOKEY"] {
             assert!(!raise.applies_to(name.as_bytes()), "{name}");
         }
+    }
+
+    #[test]
+    fn skip_paths_are_globs_of_content_rules() {
+        let rule = "rules:\n  - id: x\n    name: X\n    provider: p\n    kind: api-key\n    confidence: medium\n    severity: high\n";
+        let load = |rest: &str| RuleSet::default().add_yaml("u.yaml", &format!("{rule}{rest}"), false);
+        let content = "    keywords: [a]\n    pattern: '(?P<secret>a+)'\n";
+        let err = load(&format!("{content}    skip_paths: ['src/[']\n")).unwrap_err().to_string();
+        assert!(err.starts_with("u.yaml:10: rule `x`: field `skip_paths`"), "{err}");
+        let err = load("    path: ['*.pem']\n    skip_paths: ['*.py']\n").unwrap_err().to_string();
+        assert!(err.contains("field `skip_paths`"), "{err}");
+        let mut set = RuleSet::default();
+        set.add_yaml("u.yaml", &format!("{rule}{content}    skip_paths: ['*.py', 'vendor/**']\n"), false).unwrap();
+        assert_eq!(set.rules[0].content().unwrap().skip_paths, ["*.py", "vendor/**"]);
     }
 
     #[test]
