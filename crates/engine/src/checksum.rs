@@ -18,7 +18,34 @@ fn base64_user_password_ok(secret: &[u8]) -> bool {
     let unpadded = secret.strip_suffix(b"==").or_else(|| secret.strip_suffix(b"=")).unwrap_or(secret);
     let Ok(decoded) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(unpadded) else { return false };
     let Ok(text) = std::str::from_utf8(&decoded) else { return false };
-    text.chars().all(|c| !c.is_control()) && text.split_once(':').is_some_and(|(_, password)| !password.is_empty())
+    text.chars().all(|c| !c.is_control())
+        && text.split_once(':').is_some_and(|(_, password)| !password.is_empty() && !is_sample_password(password))
+}
+
+/// Passwords that documentation and tests put in Basic credentials (`martin:secret`, RFC 7617's
+/// `Aladdin:open sesame`): decoded, they mark the value as a sample.
+fn is_sample_password(password: &str) -> bool {
+    const SAMPLES: &[&str] = &[
+        "secret",
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "test",
+        "admin",
+        "changeme",
+        "letmein",
+        "open sesame",
+        "hunter2",
+        "foobar",
+        "foo",
+        "bar",
+        "123456",
+        "s3cr3t",
+        "p@ssw0rd",
+        "passw0rd",
+    ];
+    SAMPLES.iter().any(|s| password.eq_ignore_ascii_case(s))
 }
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -119,7 +146,9 @@ mod tests {
 
     #[test]
     fn basic_credentials_decode_to_user_and_password() {
-        assert!(base64_user_password_ok(b"QWxhZGRpbjpvcGVuIHNlc2FtZQ==")); // Aladdin:open sesame
+        assert!(!base64_user_password_ok(b"QWxhZGRpbjpvcGVuIHNlc2FtZQ==")); // RFC 7617's Aladdin:open sesame
+        assert!(!base64_user_password_ok(b"bWFydGluOnNlY3JldA==")); // martin:secret
+        assert!(base64_user_password_ok(b"ZGVwbG95Okt3OHFMdjJ6VG4=")); // deploy:Kw8qLv2zTn
         assert!(base64_user_password_ok(b"ZHR4Y2xkdzpod25yandkdg")); // unpadded
         assert!(!base64_user_password_ok(b"something"));
         assert!(!base64_user_password_ok(b"am9obiBwYXNzd29yZA==")); // "john password": no colon
