@@ -218,10 +218,10 @@ impl Collector<'_> {
     }
 
     /// Findings of the engine's `matches` in a blob's bytes, at or above the minimum confidence.
-    pub(crate) fn findings_of(&self, blob: &Blob, source: &str, matches: Vec<Match>) -> Vec<Finding> {
+    pub(crate) fn findings_of(&self, blob: &Blob, source: &str, mut matches: Vec<Match>) -> Vec<Finding> {
         let mut found = Vec::new();
         if let (Some(data), false) = (blob.data, blob.binary) {
-            let matches = matches.into_iter().filter(|m| self.scanner.applies_at(m.rule, blob.rel_path)).collect();
+            matches.retain(|m| self.scanner.applies_at(m.rule, blob.rel_path));
             let mut matches = best_per_span(self.scanner, matches);
             // Snippets redact every secret on their line, reported or below the minimum confidence.
             let spans: Vec<_> = matches.iter().map(|m| m.secret_span.clone()).collect();

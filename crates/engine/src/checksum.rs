@@ -23,7 +23,8 @@ fn base64_user_password_ok(secret: &[u8]) -> bool {
 }
 
 /// Passwords that documentation and tests put in Basic credentials (`martin:secret`, RFC 7617's
-/// `Aladdin:open sesame`): decoded, they mark the value as a sample.
+/// `Aladdin:open sesame`), and placeholders (`changeme`, `<password>`): decoded, they mark the value as a
+/// sample.
 fn is_sample_password(password: &str) -> bool {
     const SAMPLES: &[&str] = &[
         "secret",
@@ -33,7 +34,6 @@ fn is_sample_password(password: &str) -> bool {
         "pwd",
         "test",
         "admin",
-        "changeme",
         "letmein",
         "open sesame",
         "hunter2",
@@ -45,7 +45,7 @@ fn is_sample_password(password: &str) -> bool {
         "p@ssw0rd",
         "passw0rd",
     ];
-    SAMPLES.iter().any(|s| password.eq_ignore_ascii_case(s))
+    SAMPLES.iter().any(|s| password.eq_ignore_ascii_case(s)) || crate::filters::is_placeholder(password.as_bytes())
 }
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -148,6 +148,7 @@ mod tests {
     fn basic_credentials_decode_to_user_and_password() {
         assert!(!base64_user_password_ok(b"QWxhZGRpbjpvcGVuIHNlc2FtZQ==")); // RFC 7617's Aladdin:open sesame
         assert!(!base64_user_password_ok(b"bWFydGluOnNlY3JldA==")); // martin:secret
+        assert!(!base64_user_password_ok(b"YWRtaW46Y2hhbmdlbWU=")); // admin:changeme
         assert!(base64_user_password_ok(b"ZGVwbG95Okt3OHFMdjJ6VG4=")); // deploy:Kw8qLv2zTn
         assert!(base64_user_password_ok(b"ZHR4Y2xkdzpod25yandkdg")); // unpadded
         assert!(!base64_user_password_ok(b"something"));
