@@ -83,9 +83,8 @@ const PUBLISHED_SAMPLES: &[&str] = &[
     "hfdp7dh39dks9884",
 ];
 
-/// Runs of sequential characters that real random secrets practically never contain.
-const SEQUENCES: &[&str] =
-    &["01234567", "12345678", "23456789", "89abcdef", "abcdefgh", "bcdefghi", "qwertyui", "87654321"];
+/// Keyboard runs that real random secrets practically never contain.
+const KEYBOARD_RUNS: &[&str] = &["qwertyui", "asdfghjk", "zxcvbnm,"];
 
 /// True when `secret` looks like a placeholder (`xxxx`, `${VAR}`, `{{ x }}`, `<TOKEN>`, `changeme`,
 /// `your-api-key-here`, `os.environ[...]`), an elided or masked value (`sk-...a1B2`), a sample credential
@@ -111,7 +110,7 @@ fn is_placeholder_text(secret: &[u8]) -> bool {
     }
     let lower = secret.to_ascii_lowercase();
     let contains = |needle: &str| memchr::memmem::find(&lower, needle.as_bytes()).is_some();
-    if PLACEHOLDER_WORDS.iter().any(|w| contains(w)) || SEQUENCES.iter().any(|w| contains(w)) {
+    if PLACEHOLDER_WORDS.iter().any(|w| contains(w)) || KEYBOARD_RUNS.iter().any(|w| contains(w)) {
         return true;
     }
     if PUBLISHED_SAMPLES.iter().any(|w| memchr::memmem::find(secret, w.as_bytes()).is_some()) {
@@ -120,7 +119,7 @@ fn is_placeholder_text(secret: &[u8]) -> bool {
     if has_angle_placeholder(secret) || has_percent_placeholder(secret) {
         return true;
     }
-    if secret.iter().all(|&b| b == secret[0]) {
+    if secret.iter().all(|&b| b == secret[0]) || is_counting_dummy(&lower) {
         return true;
     }
     // `$VAR`, `%VAR%`: shell and Windows environment references.
@@ -133,6 +132,43 @@ fn is_placeholder_text(secret: &[u8]) -> bool {
         return true;
     }
     false
+}
+
+/// A value made of counting: mostly one ascending or descending run (`1234567890abcdef`, `sk-abcdefghijklmnop`,
+/// `zyxwvuts`), or one short unit repeated (`abab…`, `0123456789abcdef0123456789abcdef`). Only the ASCII
+/// letters and digits count, case-folded, so separators and case games (`AbCdEf…`) do not hide a run. A
+/// value that merely holds a run beside other characters is not one: a provider-format key with a counting
+/// tail is still reported.
+fn is_counting_dummy(lower: &[u8]) -> bool {
+    let chars: Vec<u8> = lower.iter().copied().filter(u8::is_ascii_alphanumeric).collect();
+    let n = chars.len();
+    if n < 4 {
+        return false;
+    }
+    if longest_run(&chars) * 5 >= (n * 3).max(40) {
+        return true;
+    }
+    (1..=n / 2).find(|&p| chars[p..].iter().zip(&chars).all(|(a, b)| a == b)).is_some_and(|p| {
+        let unit = &chars[..p];
+        p <= 4 || longest_run(unit) * 2 >= p
+    })
+}
+
+/// The length of the longest run of consecutive characters in `chars` (ASCII letters and digits, lower
+/// case), ascending (`abcd`, `6789`, `7890`, `890abc`) or descending (`dcba`, `4321`).
+fn longest_run(chars: &[u8]) -> usize {
+    let next = |a: u8, b: u8| {
+        b == a + 1 && (a.is_ascii_digit() == b.is_ascii_digit())
+            || (a == b'9' && b == b'0')
+            || (matches!(a, b'9' | b'0') && b == b'a')
+    };
+    let (mut best, mut up, mut down) = (usize::from(!chars.is_empty()), 1, 1);
+    for pair in chars.windows(2) {
+        up = if next(pair[0], pair[1]) { up + 1 } else { 1 };
+        down = if next(pair[1], pair[0]) { down + 1 } else { 1 };
+        best = best.max(up).max(down);
+    }
+    best
 }
 
 /// `<TOKEN>`, `<your key here>`: a value that starts with `<`, ends with `>`, or holds a `<...>` pair.
@@ -192,6 +228,27 @@ mod tests {
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
+    fn counting_values_are_dummies_but_keys_with_a_counting_tail_are_not() {
+        for dummy in [
+            "abcdefghijklmnopqrstuvwxyz123456",
+            "AbCdEfGhIjKlMnOpQrStUvWxYz1234567890ABCDEFG==",
+            "sk_live_1234567890abcdefghijklmn",
+            "abcdef1234567890abcdef1234567890",
+            "zyxwvutsrqponmlk",
+            "a1b2a1b2a1b2a1b2",
+        ] {
+            assert!(is_placeholder(dummy.as_bytes()), "{dummy}");
+        }
+        for key in [
+            "a3b8f29e4d1c6a0578e23d9f41b6c8e201234567",
+            "pnu_Hq7x2Lm9Rk4vT8wZ1234567890abcdef1234",
+            "ghp_R7nB2xQk9LmT4vWc8ZpY1sHd6fJg3U0Kabcd",
+        ] {
+            assert!(!is_placeholder(key.as_bytes()), "{key}");
         }
     }
 
