@@ -8,8 +8,8 @@
 # ../shared/tools/score.py (or $KH_SCORE). Misses and false positives go to target/accuracy/missed.tsv.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-corpus=${1:-$here/../shared/corpus/creddata-dev}
-[ $# -gt 0 ] && shift
+corpus=$here/../shared/corpus/creddata-dev
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then corpus=$1; shift; fi
 [ "${1:-}" = "--" ] && shift
 score=${KH_SCORE:-$here/../shared/tools/score.py}
 [ -d "$corpus/data" ] && [ -d "$corpus/meta" ] || { echo "accuracy: no data/ and meta/ in $corpus" >&2; exit 2; }
