@@ -154,6 +154,15 @@ fn is_counting_dummy(lower: &[u8]) -> bool {
     })
 }
 
+/// True when `secret` holds a counting run of 8 or more letters and digits anywhere (`…12345678…`,
+/// `…abcdefgh…`, `…AbCdEfGh…`). A provider-format match is dropped only when it is made of counting
+/// ([`is_placeholder`]); a generic match, whose only evidence is the value, is dropped when it holds a run
+/// at all: weak context needs strong values.
+pub fn has_counting_run(secret: &[u8]) -> bool {
+    let chars: Vec<u8> = secret.iter().filter(|b| b.is_ascii_alphanumeric()).map(u8::to_ascii_lowercase).collect();
+    longest_run(&chars) >= 8
+}
+
 /// The length of the longest run of consecutive characters in `chars` (ASCII letters and digits, lower
 /// case), ascending (`abcd`, `6789`, `7890`, `890abc`) or descending (`dcba`, `4321`).
 fn longest_run(chars: &[u8]) -> usize {
@@ -249,6 +258,16 @@ mod tests {
             "ghp_R7nB2xQk9LmT4vWc8ZpY1sHd6fJg3U0Kabcd",
         ] {
             assert!(!is_placeholder(key.as_bytes()), "{key}");
+        }
+    }
+
+    #[test]
+    fn counting_runs_inside_values_are_found() {
+        for v in ["sk_live_abcdef1234567890abcdef12", "Zq8x-12345678-Lm", "q7AbCdEfGhX2", "p9zyxwvutsR"] {
+            assert!(has_counting_run(v.as_bytes()), "{v}");
+        }
+        for v in ["Qm7vX2pLr9TzK4bWn8YcE1sHd6fJg3UaVo5iRt0k", "a1234567b", "hunter2"] {
+            assert!(!has_counting_run(v.as_bytes()), "{v}");
         }
     }
 

@@ -11,7 +11,11 @@ use regex_automata::util::captures::Captures;
 use regex_automata::{meta, Input};
 
 use crate::delta::{BlobMatches, DeltaScan};
-use crate::{checksum, decode, entropy::shannon_entropy, filters::is_placeholder};
+use crate::{
+    checksum, decode,
+    entropy::shannon_entropy,
+    filters::{has_counting_run, is_placeholder},
+};
 
 /// Bytes before a keyword hit that a match may start at (before snapping to the line start).
 const BEFORE: usize = 256;
@@ -468,6 +472,9 @@ impl Scanner {
 
     fn accepts(&self, rule: usize, content: &ContentRule, secret: &[u8]) -> bool {
         if secret.is_empty() || is_placeholder(secret) {
+            return false;
+        }
+        if self.rules[rule].provider == "generic" && has_counting_run(secret) {
             return false;
         }
         if content.entropy.is_some_and(|min| shannon_entropy(secret) < min) {
