@@ -373,7 +373,7 @@ fn confidence_at(confidence: Confidence, path: &str) -> Confidence {
 fn best_per_span(scanner: &Scanner, mut matches: Vec<Match>) -> Vec<Match> {
     let rank = |m: &Match| {
         let rule = scanner.rule(m.rule);
-        (rule.provider != "generic", scanner.confidence(m), m.secret_span.len(), m.region.len())
+        (!rule.is_generic(), scanner.confidence(m), m.secret_span.len(), m.region.len())
     };
     let mut keep = vec![true; matches.len()];
     for i in 0..matches.len() {

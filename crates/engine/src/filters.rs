@@ -119,7 +119,7 @@ fn is_placeholder_text(secret: &[u8]) -> bool {
     if has_angle_placeholder(secret) || has_percent_placeholder(secret) {
         return true;
     }
-    if secret.iter().all(|&b| b == secret[0]) || is_counting_dummy(&lower) {
+    if secret.iter().all(|&b| b == secret[0]) || is_counting_dummy(&letters_and_digits(secret)) {
         return true;
     }
     // `$VAR`, `%VAR%`: shell and Windows environment references.
@@ -139,16 +139,15 @@ fn is_placeholder_text(secret: &[u8]) -> bool {
 /// letters and digits count, case-folded, so separators and case games (`AbCdEf…`) do not hide a run. A
 /// value that merely holds a run beside other characters is not one: a provider-format key with a counting
 /// tail is still reported.
-fn is_counting_dummy(lower: &[u8]) -> bool {
-    let chars: Vec<u8> = lower.iter().copied().filter(u8::is_ascii_alphanumeric).collect();
+fn is_counting_dummy(chars: &[u8]) -> bool {
     let n = chars.len();
     if n < 4 {
         return false;
     }
-    if longest_run(&chars) * 5 >= (n * 3).max(40) {
+    if longest_run(chars) * 5 >= (n * 3).max(40) {
         return true;
     }
-    (1..=n / 2).find(|&p| chars[p..].iter().zip(&chars).all(|(a, b)| a == b)).is_some_and(|p| {
+    (1..=n / 2).find(|&p| chars[p..].iter().zip(chars).all(|(a, b)| a == b)).is_some_and(|p| {
         let unit = &chars[..p];
         p <= 4 || longest_run(unit) * 2 >= p
     })
@@ -159,18 +158,19 @@ fn is_counting_dummy(lower: &[u8]) -> bool {
 /// ([`is_placeholder`]); a generic match, whose only evidence is the value, is dropped when it holds a run
 /// at all: weak context needs strong values.
 pub fn has_counting_run(secret: &[u8]) -> bool {
-    let chars: Vec<u8> = secret.iter().filter(|b| b.is_ascii_alphanumeric()).map(u8::to_ascii_lowercase).collect();
-    longest_run(&chars) >= 8
+    longest_run(&letters_and_digits(secret)) >= 8
+}
+
+/// The ASCII letters and digits of `secret`, lower-cased: what the counting checks look at.
+fn letters_and_digits(secret: &[u8]) -> Vec<u8> {
+    secret.iter().filter(|b| b.is_ascii_alphanumeric()).map(u8::to_ascii_lowercase).collect()
 }
 
 /// The length of the longest run of consecutive characters in `chars` (ASCII letters and digits, lower
 /// case), ascending (`abcd`, `6789`, `7890`, `890abc`) or descending (`dcba`, `4321`).
 fn longest_run(chars: &[u8]) -> usize {
-    let next = |a: u8, b: u8| {
-        b == a + 1 && (a.is_ascii_digit() == b.is_ascii_digit())
-            || (a == b'9' && b == b'0')
-            || (matches!(a, b'9' | b'0') && b == b'a')
-    };
+    // `chars` holds only letters and digits, so `a + 1` never crosses from one class to the other.
+    let next = |a: u8, b: u8| b == a + 1 || (a == b'9' && b == b'0') || (matches!(a, b'9' | b'0') && b == b'a');
     let (mut best, mut up, mut down) = (usize::from(!chars.is_empty()), 1, 1);
     for pair in chars.windows(2) {
         up = if next(pair[0], pair[1]) { up + 1 } else { 1 };

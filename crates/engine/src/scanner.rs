@@ -474,7 +474,7 @@ impl Scanner {
         if secret.is_empty() || is_placeholder(secret) {
             return false;
         }
-        if self.rules[rule].provider == "generic" && has_counting_run(secret) {
+        if self.rules[rule].is_generic() && has_counting_run(secret) {
             return false;
         }
         if content.entropy.is_some_and(|min| shannon_entropy(secret) < min) {

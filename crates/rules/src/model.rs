@@ -226,6 +226,12 @@ impl Rule {
             Target::Path { .. } => None,
         }
     }
+
+    /// True for the provider-less rules (`provider: generic`) that judge a value by its context and shape
+    /// alone, not by a provider's format.
+    pub fn is_generic(&self) -> bool {
+        self.provider == "generic"
+    }
 }
 
 /// Kinds of non-human identity a rule may declare.
